@@ -1,0 +1,29 @@
+# Two commands for a newcomer (see README):
+#   make run    set up .venv if needed, then run the default community
+#   make test   set up .venv if needed, then run the tests
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python >= 3.12 needed, found {sys.version.split()[0]} ($(PYTHON))"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/sim $(ARGS)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(ARGS)
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/core.py
+
+clean:
+	rm -rf $(VENV) outputs multirun

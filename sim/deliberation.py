@@ -1,0 +1,205 @@
+"""Meetings: attendees are split into discussion groups, a chair is placed, opinions move.
+
+Opinion dynamics (Friedkin & Johnsen 1990 with a Hegselmann-Krause confidence bound), per
+group g and round r:
+
+    m_g = sum_i w_i x_i / sum_i w_i            (members weigh 1, the chair w_c)
+    w_c = (1 - facilitation) * (1 + leader_weight * influence_c)
+    x_i <- x_i + susceptibility * (m_g - x_i)        if |m_g - x_i| <= confidence_bound
+    x_c <- x_c + chair_susceptibility * (m_g - x_c)  (a leader is a heavy, stubborn node)
+
+With facilitation = 1 (a neutral moderator, Sandefur et al. 2022) or no chair, members weigh
+equally and the group's mean opinion does not move; with a leader chair it moves toward the
+chair (Humphreys, Masters & Sandbu 2006). Each group of two or more sends one proposal: its
+final weighted mean opinion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import modes
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+@dataclass
+class Meetings:
+    """One step's discussion groups (arrays per group) and attendee -> group membership."""
+
+    issue_id: np.ndarray
+    size: np.ndarray
+    chair: np.ndarray  # resident row of the chair, -1 for none
+    chair_opinion: np.ndarray
+    initial_mean: np.ndarray  # members' mean opinion before discussion (chair excluded)
+    final_mean: np.ndarray  # members' mean opinion after discussion (chair excluded)
+    proposal: np.ndarray  # weighted group view sent to officials (NaN: no proposal)
+    steered: np.ndarray
+    members: np.ndarray  # attendee rows
+    member_group: np.ndarray  # group index of each attendee
+
+    @classmethod
+    def empty(cls) -> Meetings:
+        f, i = np.zeros(0), np.zeros(0, dtype=np.int64)
+        return cls(i, i, i, f, f, f, f, np.zeros(0, dtype=bool), i, i)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.size)
+
+    @property
+    def has_proposal(self) -> np.ndarray:
+        return self.size >= 2
+
+    @property
+    def chair_distance(self) -> np.ndarray:
+        """|chair opinion - group's final mean opinion| (NaN without a chair)."""
+        return np.where(self.chair >= 0, np.abs(self.chair_opinion - self.final_mean), np.nan)
+
+
+def form_groups(key: np.ndarray, group_size: int, rng: np.random.Generator) -> np.ndarray:
+    """Split people sharing a key into groups of at most ``group_size``, in random order.
+
+    Returns a group index per person (0..G-1). Groups never mix keys (courtyards).
+    """
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((rng.random(n), key))
+    sorted_key = key[order]
+    run_start = np.r_[0, np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1]
+    run_id = np.cumsum(np.r_[0, sorted_key[1:] != sorted_key[:-1]])
+    rank = np.arange(n) - run_start[run_id]
+    # balance groups in a run: n_g groups of near-equal size rather than full + remainder
+    run_len = np.diff(np.r_[run_start, n])[run_id]
+    n_groups = -(-run_len // group_size)
+    sub = rank * n_groups // run_len
+    _, group_sorted = np.unique(np.column_stack([run_id, sub]), axis=0, return_inverse=True)
+    group = np.empty(n, dtype=np.int64)
+    group[order] = group_sorted.ravel()
+    return group
+
+
+def place_leaders(leaders: np.ndarray, n_groups: int, rule: str, model: CommunityModel,
+                  issue_view: float, group_sizes: np.ndarray) -> np.ndarray:
+    """Group index for each attending leader under the leader-assignment rule.
+
+    * ``random`` (São Tomé): leaders are shuffled and dealt round-robin, so they spread evenly;
+    * ``appointed``: cadres deal the leaders closest to the officials' view to the largest groups.
+    (``self_selected`` leaders are not dealt: they sit in their own courtyard's group.)
+    """
+    if rule == "random":
+        order = model.rng.permutation(len(leaders))
+        slots = model.rng.permutation(n_groups)
+    else:
+        order = np.argsort(np.abs(model.state.opinion[leaders] - issue_view), kind="stable")
+        slots = np.argsort(-group_sizes, kind="stable")
+    group = np.empty(len(leaders), dtype=np.int64)
+    group[order] = slots[np.arange(len(leaders)) % n_groups]
+    return group
+
+
+def pick_chairs(members: np.ndarray, group: np.ndarray, n_groups: int,
+                influence: np.ndarray) -> np.ndarray:
+    """The most influential leader in each group chairs it (-1 where no leader attends)."""
+    chair = np.full(n_groups, -1, dtype=np.int64)
+    infl = influence[members]
+    is_leader = infl > 0
+    if not is_leader.any():
+        return chair
+    idx = np.flatnonzero(is_leader)
+    order = idx[np.lexsort((-infl[idx], group[idx]))]
+    first = np.r_[True, group[order][1:] != group[order][:-1]]
+    chair[group[order][first]] = members[order][first]
+    return chair
+
+
+def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.ndarray, np.ndarray]:
+    """Form the groups of one issue's attendees; returns (group per member, chair per group)."""
+    cfg, state = model.config.deliberation, model.state
+    rule = model.leader_assignment
+    key = modes.group_key(model, cfg.mode, members)
+    if rule == "self_selected":
+        group = form_groups(key, cfg.group_size, model.rng)
+        n_groups = int(group.max()) + 1
+    else:
+        is_leader = state.is_leader[members]
+        group = np.empty(len(members), dtype=np.int64)
+        group[~is_leader] = form_groups(key[~is_leader], cfg.group_size, model.rng)
+        n_groups = int(group[~is_leader].max()) + 1 if (~is_leader).any() else 1
+        sizes = np.bincount(group[~is_leader], minlength=n_groups)
+        group[is_leader] = place_leaders(members[is_leader], n_groups, rule, model,
+                                         issue.official_view, sizes)
+    return group, pick_chairs(members, group, n_groups, state.influence)
+
+
+def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
+            chair: np.ndarray) -> dict[str, np.ndarray]:
+    """Run the opinion rounds of the module docstring on every group at once."""
+    cfg, state = model.config.deliberation, model.state
+    n_groups = len(chair)
+    x = state.opinion[members].copy()
+    has_chair = chair >= 0
+    is_chair = chair[group] == members
+    w = np.ones(len(members))
+    w[is_chair] = (1 - cfg.facilitation) * (1 + cfg.leader_weight * state.influence[members[is_chair]])
+    plain = ~is_chair
+    n_plain = np.bincount(group[plain], minlength=n_groups)
+
+    def plain_mean(values):
+        return np.bincount(group[plain], weights=values[plain], minlength=n_groups) / np.maximum(n_plain, 1)
+
+    initial = plain_mean(x)
+    m = initial
+    for _ in range(cfg.rounds):
+        m = np.bincount(group, weights=w * x, minlength=n_groups) / np.maximum(
+            np.bincount(group, weights=w, minlength=n_groups), 1e-12)
+        gap = m[group] - x
+        listen = np.abs(gap) <= cfg.confidence_bound
+        rate = np.where(is_chair, cfg.chair_susceptibility, cfg.susceptibility)
+        x = x + rate * gap * listen
+    state.opinion[members] = x
+    final = plain_mean(x)
+    chair_op = np.full(n_groups, np.nan)
+    chair_op[has_chair] = state.opinion[chair[has_chair]]
+    d0 = np.abs(np.where(has_chair, chair_op, 0) - initial)
+    d1 = np.abs(np.where(has_chair, chair_op, 0) - final)
+    steered = has_chair & (d0 > 0.05) & ((d0 - d1) >= cfg.steer_share * d0)
+    return {"chair_opinion": chair_op, "initial_mean": initial, "final_mean": final,
+            "proposal": m, "steered": steered}
+
+
+def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
+    """Representatives without an issue of their own join a random open issue's meeting."""
+    state = model.state
+    loose = rows[state.current_issue[rows] < 0]
+    if len(loose) == 0:
+        return
+    open_ids = np.array([i.issue_id for i in model.open_issues()])
+    state.current_issue[loose] = model.rng.choice(open_ids, len(loose))
+    state.opinion[loose] = model.rng.beta(2.0, 2.0, len(loose))
+
+
+def hold_meetings(model: CommunityModel, attendees: np.ndarray) -> Meetings:
+    """Group each open issue's attendees, place chairs, discuss; one proposal per group."""
+    attach_to_open_issue(model, attendees)
+    state = model.state
+    parts, offset = [], 0
+    issue_of = state.current_issue[attendees]
+    for issue_id in np.unique(issue_of):
+        members = attendees[issue_of == issue_id]
+        group, chair = group_issue(model, members, model.issues[int(issue_id)])
+        out = discuss(model, members, group, chair)
+        size = np.bincount(group, minlength=len(chair))
+        out["proposal"] = np.where(size >= 2, out["proposal"], np.nan)
+        parts.append(dict(out, issue_id=np.full(len(chair), issue_id), size=size, chair=chair,
+                          members=members, member_group=group + offset))
+        offset += len(chair)
+    if not parts:
+        return Meetings.empty()
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return Meetings(**cat)

@@ -1,0 +1,152 @@
+"""The intervention framework: a configured programme with a schedule and a target.
+
+To add a programme: write one module here with a subclass of :class:`Intervention` (a ``name``,
+a ``Params`` dataclass deriving from :class:`InterventionParams`, and ``apply`` and/or ``step``)
+and one YAML file ``conf/interventions/<name>.yaml`` with its defaults. The class registers
+itself by its ``name``; the model builds every configured intervention and calls its ``step``
+at the start of each model step, in the order they are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from sim.schema import ConfigError, build, param, probability
+
+if TYPE_CHECKING:
+    from sim.agents import Official
+    from sim.config import ModelConfig
+    from sim.model import CommunityModel
+
+TARGET_KINDS = ("all", "share", "residents", "courtyards", "leaders", "officials")
+REGISTRY: dict[str, type[Intervention]] = {}
+
+
+@dataclass
+class ScheduleConfig:
+    """When a programme acts: from ``start`` to ``end`` (inclusive), every ``period`` steps."""
+
+    start: int = param(1, lo=1, doc="first step it acts on")
+    end: int | None = param(None, lo=1, doc="last step it is in force (null: to the end)")
+    period: int | None = param(None, lo=1, doc="repeat every this many steps (null: once)")
+
+    def active(self, step: int) -> bool:
+        return step >= self.start and (self.end is None or step <= self.end)
+
+    def fires(self, step: int) -> bool:
+        if not self.active(step):
+            return False
+        return step == self.start or (self.period is not None and (step - self.start) % self.period == 0)
+
+
+@dataclass
+class TargetConfig:
+    """Whom a programme reaches."""
+
+    kind: str = param("residents", choices=TARGET_KINDS)
+    count: int | None = param(None, lo=0, doc="how many (residents, leaders, officials); null: all")
+    share: float = probability(1.0, "share of residents (kind=share)")
+    courtyards: list[int] = param([], doc="courtyard numbers (kind=courtyards)")
+
+
+@dataclass
+class Target:
+    """The residents' rows and the officials a programme reaches this time."""
+
+    rows: np.ndarray
+    officials: list[Official]
+
+
+def select_target(model: CommunityModel, cfg: TargetConfig) -> Target:
+    """Draw the target from the model's generator (a fresh draw each time the programme fires)."""
+    from sim.agents import Leader, Official
+
+    rng, n = model.rng, model.state.n
+    rows, officials = np.zeros(0, dtype=np.int64), []
+    if cfg.kind == "all":
+        rows = np.arange(n)
+    elif cfg.kind == "share":
+        rows = np.flatnonzero(rng.random(n) < cfg.share)
+    elif cfg.kind == "residents":
+        rows = np.sort(rng.choice(n, size=min(n, cfg.count if cfg.count is not None else n), replace=False))
+    elif cfg.kind == "courtyards":
+        rows = np.flatnonzero(np.isin(model.state.courtyard, cfg.courtyards))
+    elif cfg.kind == "leaders":
+        leader_rows = np.array([ldr.resident.idx for ldr in model.agents_by_type.get(Leader, [])], dtype=np.int64)
+        k = len(leader_rows) if cfg.count is None else min(cfg.count, len(leader_rows))
+        rows = np.sort(rng.choice(leader_rows, size=k, replace=False)) if k else leader_rows
+    else:
+        pool = list(model.agents_by_type.get(Official, []))
+        k = len(pool) if cfg.count is None else min(cfg.count, len(pool))
+        officials = [pool[i] for i in sorted(rng.choice(len(pool), size=k, replace=False))]
+    return Target(rows, officials)
+
+
+@dataclass
+class InterventionParams:
+    """Parameters every programme has; subclasses add their own fields."""
+
+    schedule: ScheduleConfig = param(ScheduleConfig())
+    target: TargetConfig = param(TargetConfig())
+
+    def check(self, key: str, cfg: ModelConfig) -> None:
+        """Consistency with the rest of the config (called after all values are validated)."""
+        s = self.schedule
+        if s.end is not None and s.end < s.start:
+            raise ConfigError(f"{key}.schedule.end", s.end, f"must be >= schedule.start ({s.start})")
+        if s.start > cfg.steps:
+            raise ConfigError(f"{key}.schedule.start", s.start, f"must be <= steps ({cfg.steps})")
+        t = self.target
+        n = cfg.community.n_residents
+        if t.kind == "residents" and t.count is not None and t.count > n:
+            raise ConfigError(f"{key}.target.count", t.count, f"must be <= community.n_residents ({n})")
+        if t.kind == "officials" and t.count is not None and t.count > cfg.officials.n_cadres + 1:
+            raise ConfigError(f"{key}.target.count", t.count,
+                              f"must be <= the number of officials ({cfg.officials.n_cadres + 1})")
+        if t.kind == "courtyards" and not t.courtyards:
+            raise ConfigError(f"{key}.target.courtyards", t.courtyards,
+                              "target.kind=courtyards needs a list of courtyard numbers")
+        if any(c < 0 for c in t.courtyards):
+            raise ConfigError(f"{key}.target.courtyards", t.courtyards, "courtyard numbers are >= 0")
+
+
+class Intervention:
+    """A programme switched on in a model. Subclasses set ``name`` and ``Params``."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type[InterventionParams]] = InterventionParams
+    allowed_targets: ClassVar[tuple[str, ...]] = TARGET_KINDS
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        REGISTRY[cls.name] = cls
+
+    def __init__(self, params: InterventionParams):
+        self.params = params
+        self.schedule = params.schedule
+
+    def step(self, model: CommunityModel) -> None:
+        """Called at the start of every model step; by default applies when the schedule fires."""
+        if self.schedule.fires(model.steps):
+            self.apply(model, select_target(model, self.params.target))
+
+    def apply(self, model: CommunityModel, target: Target) -> None:
+        """What the programme does on a step it fires."""
+
+    def report(self, model: CommunityModel) -> dict[str, Any]:
+        """Figures for ``summary.json`` (plain numbers)."""
+        return {}
+
+
+def build_intervention_params(name: str, raw: Any) -> InterventionParams:
+    if name not in REGISTRY:
+        raise ConfigError(f"interventions.{name}", raw, "unknown intervention; allowed: " + ", ".join(sorted(REGISTRY)))
+    cls = REGISTRY[name]
+    params = build(cls.Params, raw, f"interventions.{name}")
+    if params.target.kind not in cls.allowed_targets:
+        raise ConfigError(f"interventions.{name}.target.kind", params.target.kind,
+                          "allowed: " + ", ".join(cls.allowed_targets))
+    return params

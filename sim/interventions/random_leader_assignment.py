@@ -1,0 +1,31 @@
+"""Random assignment of leaders to discussion groups (São Tomé and Príncipe 2004, DOMAIN.md §2.2).
+
+While in force, attending leaders are shuffled and dealt round-robin to the discussion groups
+(:func:`sim.deliberation.place_leaders`) instead of sitting with their own courtyard
+(self-selection) or being placed by cadres. Humphreys, Masters & Sandbu (2006) report that
+random assignment spread leaders' influence across groups instead of concentrating it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.interventions.base import Intervention, InterventionParams, TargetConfig
+from sim.schema import param
+
+
+@dataclass
+class RandomLeaderAssignmentParams(InterventionParams):
+    """Only a schedule: it reaches every leader who attends while it is in force."""
+
+    target: TargetConfig = param(TargetConfig(kind="leaders"))
+
+
+class RandomLeaderAssignment(Intervention):
+    name = "random_leader_assignment"
+    Params = RandomLeaderAssignmentParams
+    allowed_targets = ("leaders",)
+
+    def step(self, model) -> None:
+        in_force = self.schedule.active(model.steps)
+        model.leader_assignment = "random" if in_force else model.config.deliberation.leader_assignment

@@ -1,0 +1,89 @@
+"""Public issues: they arise, touch some residents with a stake, and close when decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.ladder import Rung
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+class IssueStatus(Enum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+@dataclass
+class Issue:
+    """A public matter (parking, safety, ...) with the residents it touches."""
+
+    issue_id: int
+    kind: str
+    salience: float
+    community_wide: bool
+    touched: np.ndarray  # row indices of residents with a stake
+    official_view: float  # the outcome officials would choose alone, in [0, 1]
+    arisen_step: int
+    status: IssueStatus = IssueStatus.OPEN
+    decision_rung: Rung | None = None
+    decided_step: int | None = None
+    proposals: int = field(default=0)
+
+
+def arise_issues(model: CommunityModel) -> list[Issue]:
+    """New issues this step: count ~ Poisson(``issues.rate``), kind drawn by weight.
+
+    A courtyard-scope issue touches all residents of ``courtyards_touched`` random courtyards, a
+    community-scope one everybody. Each touched resident gets a stake = salience x U(0.5, 1.5)
+    (clipped to 1) and an opinion ~ Beta around the issue's centre; the issue becomes their
+    current issue (a resident holds one current issue, the newest).
+    """
+    cfg, rng, state = model.config.issues, model.rng, model.state
+    names = list(cfg.kinds)
+    weights = np.array([cfg.kinds[k].weight for k in names])
+    new = []
+    for _ in range(rng.poisson(cfg.rate)):
+        kind = names[rng.choice(len(names), p=weights / weights.sum())]
+        spec = cfg.kinds[kind]
+        community_wide = spec.scope == "community"
+        if community_wide:
+            touched = np.arange(state.n)
+        else:
+            chosen = rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
+                                replace=False)
+            touched = np.flatnonzero(np.isin(state.courtyard, chosen))
+        centre = rng.uniform(0.2, 0.8)
+        issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
+                      official_view=float(rng.uniform(0, 1)), arisen_step=model.steps)
+        state.current_issue[touched] = issue.issue_id
+        state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
+        state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))
+        model.issues[issue.issue_id] = issue
+        new.append(issue)
+    return new
+
+
+def close_issue(model: CommunityModel, issue: Issue, rung: Rung) -> None:
+    """Record the decision and release the residents whose current issue it was."""
+    issue.status, issue.decision_rung, issue.decided_step = IssueStatus.DECIDED, rung, model.steps
+    state = model.state
+    mine = issue.touched[state.current_issue[issue.touched] == issue.issue_id]
+    state.current_issue[mine] = -1
+    state.stake[mine] = 0.0
+    state.opinion[mine] = np.nan
+    model.decisions.append((model.steps, int(rung)))
+
+
+def expire_issues(model: CommunityModel) -> list[Issue]:
+    """Issues open for ``max_age`` steps with no meeting are decided by cadres alone (rung 1)."""
+    expired = [i for i in model.open_issues()
+               if model.steps - i.arisen_step >= model.config.issues.max_age]
+    for issue in expired:
+        close_issue(model, issue, Rung.MANIPULATION)
+    return expired

@@ -1,0 +1,86 @@
+"""Arnstein's ladder of citizen participation (Arnstein 1969, DOMAIN.md §4).
+
+The ladder measures power over decisions, so a rung is read off *what became of an issue's
+deliberation*, not off attendance alone. One table serves issues and residents:
+
+=====================================================  ============================
+what happened to the issue                              rung
+=====================================================  ============================
+decided by cadres alone, nobody took part               1 manipulation
+deliberated, the chair steered the group, ignored       2 therapy
+deliberated, no proposal reached officials              3 informing
+proposal heard, then ignored                            4 consultation
+proposal partly adopted                                 5 placation
+adopted, officials keep >= delegation_threshold power   6 partnership
+adopted, residents' body decides (power ceded)          7 delegated power
+delegated and carried out by residents' organisation    8 citizen control
+=====================================================  ============================
+
+Per resident (``state.rung``): the highest rung reached so far. Attending a meeting gives the
+issue's rung; a touched resident who did not attend but was told the result gets at most
+rung 3 (informing). Residents never involved sit on rung 1: Arnstein's bottom group is
+*non-participation*, and decisions were made for them.
+
+Per community: the lower median rung of the issues decided in the last ``ladder.window`` steps
+(the power residents typically exercised); rung 1 if nothing was decided in the window.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Rung(IntEnum):
+    MANIPULATION = 1
+    THERAPY = 2
+    INFORMING = 3
+    CONSULTATION = 4
+    PLACATION = 5
+    PARTNERSHIP = 6
+    DELEGATED_POWER = 7
+    CITIZEN_CONTROL = 8
+
+    @property
+    def group(self) -> str:
+        if self <= Rung.THERAPY:
+            return "non-participation"
+        if self <= Rung.PLACATION:
+            return "tokenism"
+        return "citizen power"
+
+
+class Response(IntEnum):
+    """What officials did with a proposal (:func:`sim.response.officials_respond`)."""
+
+    IGNORED = 0
+    PARTLY_ADOPTED = 1
+    ADOPTED = 2
+
+
+def meeting_rungs(response: np.ndarray, steered: np.ndarray, delegated: np.ndarray,
+                  carried_out: np.ndarray) -> np.ndarray:
+    """Rung of each discussion group's outcome (one entry per group), per the table above."""
+    rung = np.full(len(response), int(Rung.CONSULTATION), dtype=np.int8)
+    rung[(response == Response.IGNORED) & steered] = Rung.THERAPY
+    rung[response == Response.PARTLY_ADOPTED] = Rung.PLACATION
+    adopted = response == Response.ADOPTED
+    rung[adopted] = Rung.PARTNERSHIP
+    rung[adopted & delegated] = Rung.DELEGATED_POWER
+    rung[adopted & delegated & carried_out] = Rung.CITIZEN_CONTROL
+    return rung
+
+
+def ladder_shares(rungs: np.ndarray) -> np.ndarray:
+    """Share of residents on each rung 1..8 (sums to 1)."""
+    counts = np.bincount(rungs, minlength=9)[1:9]
+    return counts / max(1, len(rungs))
+
+
+def community_rung(decisions: list[tuple[int, int]], now: int, window: int) -> int:
+    """Lower median rung of decisions taken in (now - window, now]; 1 when there are none."""
+    recent = sorted(r for step, r in decisions if step > now - window)
+    if not recent:
+        return int(Rung.MANIPULATION)
+    return int(recent[(len(recent) - 1) // 2])

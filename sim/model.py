@@ -1,0 +1,193 @@
+"""CommunityModel: one community on a social network, stepped one week at a time.
+
+Each step (``CommunityModel.step``), in order:
+
+1. interventions act (:mod:`sim.interventions`)
+2. public issues arise (:func:`sim.issues.arise_issues`)
+3. on a deliberation day (every ``deliberation.meeting_interval`` steps, if issues are open):
+   residents decide whether to take part (:func:`sim.participation.decide_participation`),
+   meetings are held (:func:`sim.deliberation.hold_meetings`), officials respond
+   (:func:`sim.response.officials_respond`), residents learn (:func:`sim.attitudes.learn_from_meetings`),
+   the deliberated issues close and rungs are recorded (:mod:`sim.ladder`)
+4. issues nobody discussed for ``issues.max_age`` steps are decided by cadres alone
+5. leaders emerge and step down (:mod:`sim.leadership`)
+6. organisations found, recruit, convert, decay, dissolve (:mod:`sim.organisations`)
+7. the reporters record one row (:mod:`sim.reporters`)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa.discrete_space import Network
+
+from sim.agents import Official, OfficialRole, Organisation, Resident
+from sim.attitudes import learn_from_meetings, learn_from_unheard
+from sim.config import ModelConfig, validate_config
+from sim.deliberation import Meetings, hold_meetings
+from sim.interventions import REGISTRY, Intervention
+from sim.issues import Issue, IssueStatus, arise_issues, close_issue, expire_issues
+from sim.ladder import Response, Rung
+from sim.leadership import emerge_leaders, promote, step_down_leaders
+from sim.network import build_network
+from sim.organisations import update_organisations
+from sim.participation import decide_participation
+from sim.reporters import REPORTERS
+from sim.response import Responses, officials_respond
+from sim.state import ResidentState
+
+
+class CommunityModel(mesa.Model):
+    """A community of residents, leaders, organisations and officials (see module docstring)."""
+
+    def __init__(self, config: ModelConfig | Mapping | None = None):
+        cfg = config if isinstance(config, ModelConfig) else validate_config(config)
+        super().__init__(rng=cfg.seed)
+        self.config = cfg
+        # measurement draws (questionnaires) use their own stream so measuring never changes the run
+        self.survey_rng = np.random.default_rng(np.random.SeedSequence(cfg.seed).spawn(1)[0])
+
+        net = build_network(cfg, self.rng)
+        self.node_labels = net.labels
+        self.adjacency = net.adjacency()
+        self.degree = np.diff(self.adjacency.indptr)
+        self.state = ResidentState.draw(cfg.community, net.courtyard, net.household, self.rng)
+        self.n_courtyards = int(net.courtyard.max()) + 1
+        self.space = Network(net.graph(), layout=None, random=self.random)
+        self.residents = [Resident(self, i, self.space[i]) for i in range(self.state.n)]
+
+        o = cfg.officials
+        self.cadres = [Official(self, OfficialRole.CADRE, o.responsiveness, o.admin_load, o.openness,
+                                o.power_retained) for _ in range(o.n_cadres)]
+        self.street_office = Official(self, OfficialRole.STREET_OFFICE, o.responsiveness, o.admin_load,
+                                      o.openness, o.power_retained)
+
+        self.organisations_by_id: dict[int, Organisation] = {}
+        self.organisation_id_counter = 0
+        self.issues: dict[int, Issue] = {}
+        self._issue_counter = 0
+        self.decisions: list[tuple[int, int]] = []  # (step, rung) of every decided issue
+        self.meetings: Meetings | None = None
+        self.attendees = np.zeros(0, dtype=np.int64)
+        self.meeting_log: list[pd.DataFrame] = []
+
+        self._choose_initial_leaders()
+        self._choose_representatives()
+        self.leader_assignment = cfg.deliberation.leader_assignment
+        self.interventions: list[Intervention] = [REGISTRY[name](params)
+                                                  for name, params in cfg.interventions.items()]
+        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _choose_initial_leaders(self) -> None:
+        """Leaders are the active residents: drawn with weight capacity x interest."""
+        k = self.config.leaders.n_initial
+        if k == 0:
+            return
+        w = self.state.capacity * self.state.interest + 1e-9
+        promote(self, np.sort(self.rng.choice(self.state.n, size=k, replace=False, p=w / w.sum())))
+
+    def _choose_representatives(self) -> None:
+        """Council members (council mode) and one representative per household (all-member mode)."""
+        s, d = self.state, self.config.deliberation
+        score = s.interest + s.capacity + s.is_leader + self.rng.normal(0, 0.1, s.n)
+        self.council_member = np.zeros(s.n, dtype=bool)
+        self.council_member[np.argsort(-score, kind="stable")[: d.council_size]] = True
+        order = np.lexsort((-s.interest, s.household))
+        first = np.r_[True, s.household[order][1:] != s.household[order][:-1]]
+        self.household_representative = np.zeros(s.n, dtype=bool)
+        self.household_representative[order[first]] = True
+        self.elite_interest_cutoff = float(np.quantile(s.interest, d.elite_interest_quantile))
+
+    # -- bookkeeping used by the submodels ----------------------------------------------------
+    def next_issue_id(self) -> int:
+        self._issue_counter += 1
+        return self._issue_counter - 1
+
+    def next_organisation_id(self) -> int:
+        self.organisation_id_counter += 1
+        return self.organisation_id_counter - 1
+
+    def open_issues(self) -> list[Issue]:
+        return [i for i in self.issues.values() if i.status is IssueStatus.OPEN]
+
+    def organisations(self) -> list[Organisation]:
+        return list(self.organisations_by_id.values())
+
+    def public_good_member(self) -> np.ndarray:
+        """Boolean per resident: member of a public-good organisation."""
+        from sim.agents import Purpose
+
+        public = np.zeros(self.organisation_id_counter + 1, dtype=bool)
+        for org in self.organisations_by_id.values():
+            public[org.org_id] = org.purpose is Purpose.PUBLIC_GOOD
+        return public[self.state.organisation]  # index -1 hits the trailing False
+
+    # -- the weekly step ----------------------------------------------------------------------
+    def step(self) -> None:
+        for intervention in self.interventions:
+            intervention.step(self)
+        arise_issues(self)
+        self.meetings, self.attendees = None, np.zeros(0, dtype=np.int64)
+        self.state.rung_now[:] = Rung.MANIPULATION
+        if self.steps % self.config.deliberation.meeting_interval == 0 and self.open_issues():
+            self.deliberation_day()
+        for issue in expire_issues(self):
+            learn_from_unheard(self, issue.touched)
+        emerge_leaders(self)
+        step_down_leaders(self)
+        update_organisations(self)
+        self.datacollector.collect(self)
+
+    def deliberation_day(self) -> None:
+        """Participation, meetings, responses, learning, and the rungs they reach."""
+        s = self.state
+        self.attendees = decide_participation(self)
+        if len(self.attendees) == 0:
+            return
+        self.meetings = meetings = hold_meetings(self, self.attendees)
+        responses = officials_respond(self, meetings)
+        s.meetings_attended[meetings.members] += 1
+        s.last_took_part_step[meetings.members] = self.steps
+        learn_from_meetings(self, meetings, responses)
+        self.record_rungs(meetings, responses)
+        self.meeting_log.append(self._meeting_rows(meetings, responses))
+
+    def record_rungs(self, meetings: Meetings, responses: Responses) -> None:
+        """Attendees get their group's rung; when results are published, touched residents who read
+        them (chance = interest) reach rung 3; each issue closes at its best group's rung."""
+        s = self.state
+        s.rung_now[meetings.members] = responses.rung[meetings.member_group]
+        for issue_id in np.unique(meetings.issue_id):
+            issue = self.issues[int(issue_id)]
+            of_issue = meetings.issue_id == issue_id
+            rung = Rung(int(responses.rung[of_issue].max()))
+            if (responses.response[of_issue] != Response.IGNORED).any():  # results published
+                reader = self.rng.random(len(issue.touched)) < s.interest[issue.touched]
+                told = issue.touched[reader & (s.rung_now[issue.touched] < Rung.INFORMING)]
+                s.rung_now[told] = Rung.INFORMING
+            close_issue(self, issue, rung)
+        np.maximum(s.rung, s.rung_now, out=s.rung)
+
+    def _meeting_rows(self, m: Meetings, r: Responses) -> pd.DataFrame:
+        return pd.DataFrame({
+            "step": self.steps, "issue_id": m.issue_id, "group_size": m.size, "chair": m.chair,
+            "chair_opinion": m.chair_opinion, "initial_mean_opinion": m.initial_mean,
+            "final_mean_opinion": m.final_mean, "chair_distance": m.chair_distance,
+            "steered": m.steered, "response": r.response, "rung": r.rung,
+        })
+
+    # -- results ------------------------------------------------------------------------------
+    def timeseries(self) -> pd.DataFrame:
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "step", np.arange(1, len(df) + 1))
+        return df
+
+    def meetings_frame(self) -> pd.DataFrame:
+        """One row per discussion group held during the run."""
+        if not self.meeting_log:
+            return self._meeting_rows(Meetings.empty(), Responses.empty())
+        return pd.concat(self.meeting_log, ignore_index=True)

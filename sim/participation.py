@@ -1,0 +1,95 @@
+"""Residents decide whether to take part in this step's deliberation meetings.
+
+Utility of taking part, per resident i (DOMAIN.md §5):
+
+    U_i = intercept + w_B * p_i * B_i - w_C * C_i + w_D * D_i + w_S * S_i + w_L * L_i + w_O * O_i
+    P_i = logistic(beta * U_i)
+
+* p_i = (efficacy_i + trust_i) / 2: the chance taking part changes anything (Riker & Ordeshook 1968)
+* B_i = stake_i * interest_i: what the issue's outcome is worth to them (council members and
+  household representatives count a stake of at least 0.5: they speak for others)
+* C_i = time_cost_i * mode_cost_i * (1 - relief * capacity_i): skills make taking part cheaper
+  (Verba, Schlozman & Brady 1995)
+* D_i: duty by cooperation type (Fischbacher, Gächter & Fehr 2001): a conditional cooperator
+  gives what they believe others give, b_i, a free-rider 0, an unconditional cooperator 1;
+  representatives add 1. Beliefs start at ``initial_belief`` and follow what is seen on each
+  deliberation day, b_i <- b_i + belief_rate * (X_i - b_i), so without leaders or sanctions
+  turnout decays as in repeated public-goods games
+* S_i = X_i^a / (T_i^a + X_i^a): Granovetter (1978) threshold, smooth form; free-riders ignore it
+* L_i = min(1, sum of neighbouring leaders' influence): leaders recruit neighbours
+* O_i = 1 for members of a public-good organisation
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import modes
+from sim.config import ParticipationConfig
+from sim.state import CooperationType
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def logistic(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def threshold_pull(active_share, threshold, alpha):
+    """Granovetter's smooth threshold X^a / (T^a + X^a)."""
+    xa = np.power(active_share, alpha)
+    return xa / (np.power(threshold, alpha) + xa + 1e-12)
+
+
+def duty(cooperation, belief, represents):
+    """D by cooperation type: conditional cooperators match their belief, free-riders give nothing."""
+    d = np.where(cooperation == CooperationType.CONDITIONAL_COOPERATOR, belief,
+                 np.where(cooperation == CooperationType.FREE_RIDER, 0.0, 1.0))
+    return d + represents
+
+
+def participation_probability(cfg: ParticipationConfig, *, efficacy, trust, stake, interest,
+                              time_cost, capacity, cooperation, belief, active_share, threshold,
+                              leader_pull, public_good_member, mode_cost=1.0, represents=0.0):
+    """P(take part) from the formula in the module docstring; works on arrays and on scalars."""
+    p = 0.5 * (efficacy + trust)
+    benefit = np.maximum(stake, 0.5 * represents) * interest
+    cost = time_cost * mode_cost * (1.0 - cfg.capacity_cost_relief * capacity)
+    free_rider = cooperation == CooperationType.FREE_RIDER
+    social = np.where(free_rider, 0.0, threshold_pull(active_share, threshold, cfg.threshold_alpha))
+    utility = (cfg.intercept + cfg.benefit_weight * p * benefit - cfg.cost_weight * cost
+               + cfg.duty_weight * duty(cooperation, belief, represents)
+               + cfg.social_weight * social + cfg.leader_weight * leader_pull
+               + cfg.organisation_weight * public_good_member)
+    return logistic(cfg.beta * utility)
+
+
+def neighbour_signals(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
+    """Share of neighbours who took part last meeting day, and neighbouring leaders' pull."""
+    state = model.state
+    active = model.adjacency @ state.took_part.astype(np.float64)
+    active_share = active / np.maximum(model.degree, 1)
+    leader_pull = np.minimum(1.0, model.adjacency @ state.influence)
+    return active_share, leader_pull
+
+
+def decide_participation(model: CommunityModel) -> np.ndarray:
+    """Draw who takes part this step among the residents the mode invites; returns their rows."""
+    state, mode = model.state, model.config.deliberation.mode
+    invited = modes.eligible(model, mode)
+    active_share, leader_pull = neighbour_signals(model)
+    represents = modes.represents_others(model, mode)
+    prob = participation_probability(
+        model.config.participation,
+        efficacy=state.efficacy, trust=state.trust, stake=state.stake, interest=state.interest,
+        time_cost=state.time_cost, capacity=state.capacity, cooperation=state.cooperation,
+        belief=state.belief, active_share=active_share, threshold=state.threshold, leader_pull=leader_pull,
+        public_good_member=model.public_good_member(), mode_cost=modes.cost_factor(model, mode),
+        represents=np.asarray(represents, dtype=float))
+    takes_part = invited & (model.rng.random(state.n) < prob)
+    state.belief += model.config.participation.belief_rate * (active_share - state.belief)
+    state.took_part[:] = takes_part
+    return np.flatnonzero(takes_part)

@@ -1,0 +1,116 @@
+"""Module-level reporters: one function per indicator of the per-step time series.
+
+Each takes the model and returns a number; :data:`REPORTERS` feeds Mesa's DataCollector, so the
+time series is ``model.datacollector.get_model_vars_dataframe()`` (one row per step).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from sim.agents import Leader, Purpose
+from sim.ladder import community_rung, ladder_shares
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient: sum_i (2i - n - 1) x_(i) / (n * sum x), x sorted ascending; 0 if all zero."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n, total = len(x), x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    return float(np.sum((2 * np.arange(1, n + 1) - n - 1) * x) / (n * total))
+
+
+def participation_rate(model) -> float:
+    """Share of residents who took part in a meeting this step."""
+    return len(model.attendees) / model.state.n
+
+
+def ever_attended_share(model) -> float:
+    """Share of residents who have attended at least one meeting (a Gulou indicator)."""
+    return float((model.state.meetings_attended > 0).mean())
+
+
+def proposals(model) -> int:
+    """Proposals sent to officials this step: one per discussion group of two or more."""
+    return int(model.meetings.has_proposal.sum()) if model.meetings else 0
+
+
+def meetings_held(model) -> int:
+    """Issue meetings held this step (an issue whose attendees formed at least one group of two)."""
+    if not model.meetings:
+        return 0
+    return len(np.unique(model.meetings.issue_id[model.meetings.has_proposal]))
+
+
+def rung_share(model, rung: int) -> float:
+    """Share of residents whose highest rung reached so far is ``rung``."""
+    return float(ladder_shares(model.state.rung)[rung - 1])
+
+
+def current_community_rung(model) -> int:
+    return community_rung(model.decisions, model.steps, model.config.ladder.window)
+
+
+def mean_efficacy(model) -> float:
+    return float(model.state.efficacy.mean())
+
+
+def mean_trust(model) -> float:
+    return float(model.state.trust.mean())
+
+
+def mean_satisfaction(model) -> float:
+    return float(model.state.satisfaction.mean())
+
+
+def organisations_with(model, purpose: Purpose) -> int:
+    return sum(1 for org in model.organisations() if org.purpose is purpose)
+
+
+def organisation_members(model) -> int:
+    return int((model.state.organisation >= 0).sum())
+
+
+def leaders(model) -> int:
+    return len(model.agents_by_type.get(Leader, []))
+
+
+def attendance_gini(model) -> float:
+    """Inequality of meetings attended across residents."""
+    return gini(model.state.meetings_attended)
+
+
+def mean_chair_distance(model) -> float:
+    """Mean |chair - group's final opinion| over this step's chaired meetings (NaN if none)."""
+    if not model.meetings:
+        return float("nan")
+    d = model.meetings.chair_distance[model.meetings.has_proposal]
+    d = d[~np.isnan(d)]
+    return float(d.mean()) if len(d) else float("nan")
+
+
+def open_issues(model) -> int:
+    return len(model.open_issues())
+
+
+REPORTERS = {
+    "participation_rate": participation_rate,
+    "ever_attended_share": ever_attended_share,
+    "proposals": proposals,
+    "meetings_held": meetings_held,
+    **{f"rung_{k}": partial(rung_share, rung=k) for k in range(1, 9)},
+    "community_rung": current_community_rung,
+    "mean_efficacy": mean_efficacy,
+    "mean_trust": mean_trust,
+    "mean_satisfaction": mean_satisfaction,
+    "organisations_recreational": partial(organisations_with, purpose=Purpose.RECREATIONAL),
+    "organisations_public_good": partial(organisations_with, purpose=Purpose.PUBLIC_GOOD),
+    "organisation_members": organisation_members,
+    "leaders": leaders,
+    "attendance_gini": attendance_gini,
+    "mean_chair_distance": mean_chair_distance,
+    "open_issues": open_issues,
+}

@@ -1,0 +1,79 @@
+"""Officials respond to the proposals of this step's meetings: adopt, partly adopt, or ignore.
+
+For each proposal, the official in charge (the cadre of the issue's first courtyard; the
+street-office official for community-wide issues) responds with probability
+
+    P(respond) = clip(responsiveness * (1 - admin_load) + threat_effect * turnout, 0, 1)
+
+where turnout is the share of the issue's touched residents who attended (the threat of
+collective action raises responsiveness, Chen, Pan & Xu 2016). A response adopts the proposal
+with probability openness * (1 - |proposal - official_view|), otherwise adopts part of it.
+If the official keeps less than ``delegation_threshold`` of the decision power, the residents'
+body decides (delegated); a delegated, adopted proposal whose group includes members of a
+public-good organisation is carried out by that organisation (citizen control).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.deliberation import Meetings
+from sim.ladder import Response, Rung, meeting_rungs
+
+if TYPE_CHECKING:
+    from sim.agents import Official
+    from sim.model import CommunityModel
+
+
+@dataclass
+class Responses:
+    """Per discussion group: the response, whether power was delegated, and the group's rung."""
+
+    response: np.ndarray
+    delegated: np.ndarray
+    carried_out: np.ndarray
+    rung: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Responses:
+        return cls(np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool),
+                   np.zeros(0, dtype=np.int8))
+
+
+def official_in_charge(model: CommunityModel, issue) -> Official:
+    if issue.community_wide:
+        return model.street_office
+    first_courtyard = int(model.state.courtyard[issue.touched[0]])
+    return model.cadres[first_courtyard % len(model.cadres)]
+
+
+def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
+    """Decide every proposal (vectorised over groups); groups without a proposal get rung 3."""
+    n, rng, state = meetings.n_groups, model.rng, model.state
+    threat = model.config.officials.threat_effect
+    params = np.zeros((n, 5))  # responsiveness, load, openness, power_retained, official_view
+    turnout = np.zeros(n)
+    for issue_id in np.unique(meetings.issue_id):
+        issue = model.issues[int(issue_id)]
+        o = official_in_charge(model, issue)
+        sel = meetings.issue_id == issue_id
+        params[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
+        turnout[sel] = meetings.size[sel].sum() / max(1, len(issue.touched))
+    resp, load, openness, retained, view = params.T
+    p_respond = np.clip(resp * (1 - load) + threat * turnout, 0, 1)
+    responded = rng.random(n) < p_respond
+    p_adopt = openness * (1 - np.abs(np.nan_to_num(meetings.proposal) - view))
+    adopted = responded & (rng.random(n) < p_adopt)
+    response = np.where(adopted, Response.ADOPTED,
+                        np.where(responded, Response.PARTLY_ADOPTED, Response.IGNORED)).astype(np.int8)
+    delegated = retained < model.config.officials.delegation_threshold
+    in_public_good_org = model.public_good_member()[meetings.members]
+    carried_out = np.bincount(meetings.member_group, weights=in_public_good_org, minlength=n) > 0
+    rung = meeting_rungs(response, meetings.steered, delegated, carried_out)
+    no_proposal = ~meetings.has_proposal
+    rung[no_proposal] = Rung.INFORMING
+    response[no_proposal] = Response.IGNORED
+    return Responses(response, delegated & ~no_proposal, carried_out & ~no_proposal, rung)

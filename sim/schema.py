@@ -1,0 +1,131 @@
+"""Declarative parameter specs and the validator that turns a raw config mapping into typed objects.
+
+Every parameter is a dataclass field made with :func:`param`, which records its allowed range or
+choices and a one-line meaning. :func:`build` walks a mapping against such a dataclass and raises
+:class:`ConfigError` naming the key, the bad value and what is allowed: the first problem found
+stops the run before anything is simulated or written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A config value that the model cannot run with."""
+
+    def __init__(self, key: str, value: Any, allowed: str):
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"config error: {key} = {value!r} is not allowed; {allowed}")
+
+
+def param(default: Any, *, lo: float | None = None, hi: float | None = None,
+          lo_open: bool = False, choices: typing.Sequence[str] | None = None, doc: str = ""):
+    """A dataclass field with a range (``lo``..``hi``, ``lo_open`` for a strict lower bound) or choices."""
+    meta = {"lo": lo, "hi": hi, "lo_open": lo_open, "choices": tuple(choices) if choices else None,
+            "doc": doc}
+    if isinstance(default, (list, dict)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=meta)
+    if dataclasses.is_dataclass(default):
+        return dataclasses.field(default_factory=lambda: dataclasses.replace(default), metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def probability(default: float, doc: str = ""):
+    """A parameter in [0, 1]."""
+    return param(default, lo=0.0, hi=1.0, doc=doc)
+
+
+def _describe(meta: Mapping, typ: Any) -> str:
+    if meta.get("choices"):
+        return "allowed: " + ", ".join(meta["choices"])
+    lo, hi = meta.get("lo"), meta.get("hi")
+    kind = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(typ, str(typ))
+    if lo is not None and hi is not None:
+        return f"must be {kind} in [{lo}, {hi}]"
+    if lo is not None:
+        return f"must be {kind} {'>' if meta.get('lo_open') else '>='} {lo}"
+    if hi is not None:
+        return f"must be {kind} <= {hi}"
+    return f"must be {kind}"
+
+
+def _check_scalar(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
+    allowed = _describe(meta, typ)
+    if typ is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, value, allowed)
+        return value
+    if typ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, value, allowed)
+    elif typ is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(key, value, allowed)
+        value = float(value)
+    elif typ is str:
+        if not isinstance(value, str):
+            raise ConfigError(key, value, allowed)
+    if meta.get("choices") and value not in meta["choices"]:
+        raise ConfigError(key, value, allowed)
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is not None and (value < lo or (meta.get("lo_open") and value == lo)):
+        raise ConfigError(key, value, allowed)
+    if hi is not None and value > hi:
+        raise ConfigError(key, value, allowed)
+    return value
+
+
+def _check(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
+    origin = typing.get_origin(typ)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(typ) if a is not type(None)]
+        if value is None:
+            return None
+        return _check(key, value, inner[0], meta)
+    if dataclasses.is_dataclass(typ):
+        return build(typ, value, key)
+    if origin is list:
+        (item,) = typing.get_args(typ)
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(key, value, "must be a list")
+        return [_check(f"{key}[{i}]", v, item, meta) for i, v in enumerate(value)]
+    if origin is dict:
+        _, item = typing.get_args(typ)
+        if not isinstance(value, Mapping):
+            raise ConfigError(key, value, "must be a mapping")
+        if meta.get("choices"):
+            for name in value:
+                if name not in meta["choices"]:
+                    raise ConfigError(key, name, "allowed: " + ", ".join(meta["choices"]))
+        return {str(k): _check(f"{key}.{k}", v, item, {}) for k, v in value.items()}
+    return _check_scalar(key, value, typ, meta)
+
+
+def build[T](cls: type[T], data: Mapping | None, prefix: str = "") -> T:
+    """Validate ``data`` against dataclass ``cls`` and return an instance; missing keys take defaults."""
+    data = {} if data is None else data
+    if not isinstance(data, Mapping):
+        raise ConfigError(prefix or "config", data, "must be a mapping")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in fields:
+            raise ConfigError(f"{prefix}.{key}" if prefix else key, data[key],
+                              "unknown key; known keys here: " + ", ".join(fields))
+    values = {}
+    for name, f in fields.items():
+        if name in data:
+            key = f"{prefix}.{name}" if prefix else name
+            values[name] = _check(key, data[name], hints[name], f.metadata)
+    return cls(**values)
+
+
+def as_dict(obj: Any) -> Any:
+    """A plain-data copy of a validated config object (for saving next to outputs)."""
+    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
