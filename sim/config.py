@@ -100,7 +100,8 @@ DEFAULT_ISSUE_KINDS = {
 
 @dataclass
 class IssuesConfig:
-    rate: float = param(0.5, lo=0.0, doc="expected new public issues per step (Poisson)")
+    rate: float = param(0.25, lo=0.0, doc="courtyard issues per step per 1,000 residents (Poisson mean)")
+    community_rate: float = param(0.03, lo=0.0, doc="community-wide issues per step (Poisson mean)")
     courtyards_touched: int = param(2, lo=1, doc="courtyards a courtyard-scope issue touches")
     max_age: int = param(12, lo=1, doc="steps an undiscussed issue stays open before cadres decide alone")
     kinds: dict[str, IssueKindConfig] = field(default_factory=lambda: dict(DEFAULT_ISSUE_KINDS))
@@ -138,7 +139,7 @@ class DeliberationConfig:
     cloud_cost_factor: float = probability(0.3, "cost of taking part online relative to offline")
     elite_interest_quantile: float = probability(0.8, "elite mode invites residents above this")
     council_size: int = param(21, lo=1, doc="members of the council (council mode)")
-    steer_share: float = probability(0.5, "chair pull above which a meeting counts as steered")
+    steer_share: float = probability(0.25, "chair pull above which a meeting counts as steered")
 
 
 @dataclass
@@ -147,9 +148,10 @@ class OfficialsConfig:
     responsiveness: float = probability(0.45, "Chen, Pan & Xu 2016: ~1/3 respond at baseline")
     admin_load: float = probability(0.3, "share of time taken by administrative tasks")
     openness: float = probability(0.5, "openness to deliberation: chance a response adopts")
-    power_retained: float = probability(0.8, "share of decision power officials keep")
+    power_retained: float = probability(0.9, "share of decision power officials keep")
     threat_effect: float = param(0.5, lo=0.0, doc="rise in response per unit turnout share")
-    delegation_threshold: float = probability(0.5, "below this retained power residents decide")
+    partnership_threshold: float = probability(0.7, "below this retained power decisions are shared")
+    delegation_threshold: float = probability(0.4, "below this retained power residents decide")
 
 
 @dataclass
@@ -177,13 +179,13 @@ class LeadersConfig:
 class OrganisationsConfig:
     founding_rate: float = probability(0.02, "weekly chance a leader without one founds one")
     public_good_share: float = probability(0.2, "share founded as public-good groups")
-    recruit_rate: float = probability(0.05, "weekly chance a member invites a neighbour")
+    recruit_rate: float = probability(0.1, "weekly chance a member invites a neighbour")
     conversion_rate: float = probability(0.01, "weekly chance a hobby group turns public-good")
     conversion_min_size: int = param(8, lo=1)
     decay: float = probability(0.02, "weekly capacity loss")
     leave_rate: float = probability(0.01, "weekly chance a member leaves")
     min_size: int = param(3, lo=1, doc="fewer members than this dissolves the group")
-    grace_steps: int = param(8, lo=0, doc="steps a new group has to reach min_size")
+    grace_steps: int = param(26, lo=0, doc="steps a new group has to reach min_size")
 
 
 @dataclass
@@ -252,7 +254,12 @@ def _check_consistency(cfg: ModelConfig) -> None:
     if not cfg.issues.kinds:
         raise ConfigError("issues.kinds", {}, "needs at least one issue kind")
     if sum(k.weight for k in cfg.issues.kinds.values()) <= 0:
-        raise ConfigError("issues.kinds", "all weights 0", "at least one kind needs weight > 0")
+        raise ConfigError("issues.kinds", {k: v.weight for k, v in cfg.issues.kinds.items()},
+                          "at least one kind needs weight > 0")
+    o = cfg.officials
+    if o.delegation_threshold > o.partnership_threshold:
+        raise ConfigError("officials.delegation_threshold", o.delegation_threshold,
+                          f"must be <= officials.partnership_threshold ({o.partnership_threshold})")
     net = cfg.network
     if net.kind == "watts_strogatz" and net.watts_strogatz.k >= c.n_residents:
         raise ConfigError("network.watts_strogatz.k", net.watts_strogatz.k,

@@ -37,36 +37,48 @@ class Issue:
 
 
 def arise_issues(model: CommunityModel) -> list[Issue]:
-    """New issues this step: count ~ Poisson(``issues.rate``), kind drawn by weight.
+    """New issues this step.
 
-    A courtyard-scope issue touches all residents of ``courtyards_touched`` random courtyards, a
-    community-scope one everybody. Each touched resident gets a stake = salience x U(0.5, 1.5)
-    (clipped to 1) and an opinion ~ Beta around the issue's centre; the issue becomes their
+    Courtyard-scope issues arise ~ Poisson(``issues.rate`` x residents / 1000) and each touches
+    all residents of ``courtyards_touched`` random courtyards; community-scope issues arise
+    ~ Poisson(``issues.community_rate``) and touch everybody. The kind is drawn by weight within
+    its scope. Each touched resident gets a stake = salience x U(0.5, 1.5) (clipped to 1) and an
+    opinion ~ Beta(4c, 4(1-c)) around the issue's centre c ~ U(0.2, 0.8); the issue becomes their
     current issue (a resident holds one current issue, the newest).
     """
     cfg, rng, state = model.config.issues, model.rng, model.state
-    names = list(cfg.kinds)
-    weights = np.array([cfg.kinds[k].weight for k in names])
+    expected = {"courtyard": cfg.rate * state.n / 1000, "community": cfg.community_rate}
     new = []
-    for _ in range(rng.poisson(cfg.rate)):
-        kind = names[rng.choice(len(names), p=weights / weights.sum())]
-        spec = cfg.kinds[kind]
-        community_wide = spec.scope == "community"
-        if community_wide:
-            touched = np.arange(state.n)
-        else:
-            chosen = rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
-                                replace=False)
-            touched = np.flatnonzero(np.isin(state.courtyard, chosen))
-        centre = rng.uniform(0.2, 0.8)
-        issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
-                      official_view=float(rng.uniform(0, 1)), arisen_step=model.steps)
-        state.current_issue[touched] = issue.issue_id
-        state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
-        state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))
-        model.issues[issue.issue_id] = issue
-        new.append(issue)
+    for scope, mean in expected.items():
+        names = [k for k, spec in cfg.kinds.items() if spec.scope == scope and spec.weight > 0]
+        if not names:
+            continue
+        weights = np.array([cfg.kinds[k].weight for k in names])
+        for _ in range(rng.poisson(mean)):
+            kind = names[rng.choice(len(names), p=weights / weights.sum())]
+            new.append(raise_issue(model, kind))
     return new
+
+
+def raise_issue(model: CommunityModel, kind: str) -> Issue:
+    """Put one issue of ``kind`` on the community's agenda (see :func:`arise_issues`)."""
+    cfg, rng, state = model.config.issues, model.rng, model.state
+    spec = cfg.kinds[kind]
+    community_wide = spec.scope == "community"
+    if community_wide:
+        touched = np.arange(state.n)
+    else:
+        chosen = rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
+                            replace=False)
+        touched = np.flatnonzero(np.isin(state.courtyard, chosen))
+    centre = rng.uniform(0.2, 0.8)
+    issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
+                  official_view=float(rng.uniform(0, 1)), arisen_step=model.steps)
+    state.current_issue[touched] = issue.issue_id
+    state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
+    state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))
+    model.issues[issue.issue_id] = issue
+    return issue
 
 
 def close_issue(model: CommunityModel, issue: Issue, rung: Rung) -> None:

@@ -3,18 +3,23 @@
 The ladder measures power over decisions, so a rung is read off *what became of an issue's
 deliberation*, not off attendance alone. One table serves issues and residents:
 
-=====================================================  ============================
-what happened to the issue                              rung
-=====================================================  ============================
-decided by cadres alone, nobody took part               1 manipulation
-deliberated, the chair steered the group, ignored       2 therapy
-deliberated, no proposal reached officials              3 informing
-proposal heard, then ignored                            4 consultation
-proposal partly adopted                                 5 placation
-adopted, officials keep >= delegation_threshold power   6 partnership
-adopted, residents' body decides (power ceded)          7 delegated power
-delegated and carried out by residents' organisation    8 citizen control
-=====================================================  ============================
+==========================================================  ===================
+what happened to the issue (power = official's retained      rung
+share of decision power)
+==========================================================  ===================
+decided by cadres alone, nobody took part                    1 manipulation
+deliberated, the chair steered the group, then ignored       2 therapy
+deliberated, no proposal reached officials                   3 informing
+proposal heard, then ignored                                 4 consultation
+partly adopted, or adopted while power >= partnership        5 placation
+adopted, delegation <= power < partnership (shared)          6 partnership
+adopted, power < delegation: the residents' body decides     7 delegated power
+delegated and carried out by a residents' organisation       8 citizen control
+==========================================================  ===================
+
+(``partnership`` and ``delegation`` are ``officials.partnership_threshold`` and
+``officials.delegation_threshold``: officials who keep most power and adopt a proposal at their
+discretion are placating, not sharing power.)
 
 Per resident (``state.rung``): the highest rung reached so far. Attending a meeting gives the
 issue's rung; a touched resident who did not attend but was told the result gets at most
@@ -59,16 +64,18 @@ class Response(IntEnum):
     ADOPTED = 2
 
 
-def meeting_rungs(response: np.ndarray, steered: np.ndarray, delegated: np.ndarray,
-                  carried_out: np.ndarray) -> np.ndarray:
+def meeting_rungs(response: np.ndarray, steered: np.ndarray, power_retained: np.ndarray,
+                  carried_out: np.ndarray, partnership: float, delegation: float) -> np.ndarray:
     """Rung of each discussion group's outcome (one entry per group), per the table above."""
     rung = np.full(len(response), int(Rung.CONSULTATION), dtype=np.int8)
     rung[(response == Response.IGNORED) & steered] = Rung.THERAPY
     rung[response == Response.PARTLY_ADOPTED] = Rung.PLACATION
     adopted = response == Response.ADOPTED
-    rung[adopted] = Rung.PARTNERSHIP
-    rung[adopted & delegated] = Rung.DELEGATED_POWER
-    rung[adopted & delegated & carried_out] = Rung.CITIZEN_CONTROL
+    rung[adopted] = Rung.PLACATION
+    rung[adopted & (power_retained < partnership)] = Rung.PARTNERSHIP
+    delegated = adopted & (power_retained < delegation)
+    rung[delegated] = Rung.DELEGATED_POWER
+    rung[delegated & carried_out] = Rung.CITIZEN_CONTROL
     return rung
 
 

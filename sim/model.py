@@ -30,7 +30,7 @@ from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
 from sim.interventions import REGISTRY, Intervention
 from sim.issues import Issue, IssueStatus, arise_issues, close_issue, expire_issues
-from sim.ladder import Response, Rung
+from sim.ladder import Response, Rung, ladder_shares
 from sim.leadership import emerge_leaders, promote, step_down_leaders
 from sim.network import build_network
 from sim.organisations import update_organisations
@@ -73,6 +73,7 @@ class CommunityModel(mesa.Model):
         self.meetings: Meetings | None = None
         self.attendees = np.zeros(0, dtype=np.int64)
         self.meeting_log: list[pd.DataFrame] = []
+        self.ladder = ladder_shares(self.state.rung)  # shares of residents by highest rung
 
         self._choose_initial_leaders()
         self._choose_representatives()
@@ -140,6 +141,7 @@ class CommunityModel(mesa.Model):
         emerge_leaders(self)
         step_down_leaders(self)
         update_organisations(self)
+        self.ladder = ladder_shares(self.state.rung)
         self.datacollector.collect(self)
 
     def deliberation_day(self) -> None:

@@ -34,11 +34,14 @@ def organisation_sizes(model: CommunityModel) -> np.ndarray:
 
 def found_organisations(model: CommunityModel) -> None:
     cfg, s, rng = model.config.organisations, model.state, model.rng
-    for leader in list(model.agents_by_type.get(Leader, [])):
-        row = leader.resident.idx
-        if leader.organisation is None and s.organisation[row] < 0 and rng.random() < cfg.founding_rate * s.capacity[row]:
-            purpose = Purpose.PUBLIC_GOOD if rng.random() < cfg.public_good_share else Purpose.RECREATIONAL
-            Organisation(model, leader, purpose)
+    leaders = [ldr for ldr in model.agents_by_type.get(Leader, []) if ldr.organisation is None]
+    if not leaders:
+        return
+    rows = np.array([ldr.resident.idx for ldr in leaders])
+    draws = rng.random((len(leaders), 2))
+    founds = (s.organisation[rows] < 0) & (draws[:, 0] < cfg.founding_rate * s.capacity[rows])
+    for leader, public in zip(np.array(leaders, dtype=object)[founds], draws[founds, 1] < cfg.public_good_share):
+        Organisation(model, leader, Purpose.PUBLIC_GOOD if public else Purpose.RECREATIONAL)
 
 
 def recruit_members(model: CommunityModel) -> None:

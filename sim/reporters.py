@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np
 
 from sim.agents import Leader, Purpose
-from sim.ladder import community_rung, ladder_shares
+from sim.ladder import community_rung
 
 
 def gini(values: np.ndarray) -> float:
@@ -47,7 +47,7 @@ def meetings_held(model) -> int:
 
 def rung_share(model, rung: int) -> float:
     """Share of residents whose highest rung reached so far is ``rung``."""
-    return float(ladder_shares(model.state.rung)[rung - 1])
+    return float(model.ladder[rung - 1])
 
 
 def current_community_rung(model) -> int:

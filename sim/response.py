@@ -1,16 +1,21 @@
 """Officials respond to the proposals of this step's meetings: adopt, partly adopt, or ignore.
 
-For each proposal, the official in charge (the cadre of the issue's first courtyard; the
-street-office official for community-wide issues) responds with probability
+Each proposal is handled by the official in charge (the cadre of the issue's first courtyard;
+the street-office official for community-wide issues), who keeps a share ``power_retained`` of
+the decision. With probability 1 - power_retained the decision is not the official's alone
+(a council or residents' body takes it) and the proposal is adopted. Otherwise the official
+responds with probability
 
     P(respond) = clip(responsiveness * (1 - admin_load) + threat_effect * turnout, 0, 1)
 
 where turnout is the share of the issue's touched residents who attended (the threat of
-collective action raises responsiveness, Chen, Pan & Xu 2016). A response adopts the proposal
+collective action raises responsiveness, Chen, Pan & Xu 2016); a response adopts the proposal
 with probability openness * (1 - |proposal - official_view|), otherwise adopts part of it.
-If the official keeps less than ``delegation_threshold`` of the decision power, the residents'
-body decides (delegated); a delegated, adopted proposal whose group includes members of a
-public-good organisation is carried out by that organisation (citizen control).
+What the response means for residents' power depends on the share of decision power the
+official keeps (see the table in :mod:`sim.ladder`): below ``partnership_threshold`` an adopted
+proposal is a shared decision, below ``delegation_threshold`` the residents' body decides, and
+a delegated proposal whose group includes members of a public-good organisation is carried out
+by that organisation (citizen control).
 """
 
 from __future__ import annotations
@@ -30,16 +35,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class Responses:
-    """Per discussion group: the response, whether power was delegated, and the group's rung."""
+    """Per discussion group: the response, the power the official kept, and the group's rung."""
 
     response: np.ndarray
-    delegated: np.ndarray
+    power_retained: np.ndarray
     carried_out: np.ndarray
     rung: np.ndarray
 
     @classmethod
     def empty(cls) -> Responses:
-        return cls(np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool),
+        return cls(np.zeros(0, dtype=np.int8), np.zeros(0), np.zeros(0, dtype=bool),
                    np.zeros(0, dtype=np.int8))
 
 
@@ -63,17 +68,19 @@ def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
         params[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
         turnout[sel] = meetings.size[sel].sum() / max(1, len(issue.touched))
     resp, load, openness, retained, view = params.T
+    residents_decide = rng.random(n) >= retained
     p_respond = np.clip(resp * (1 - load) + threat * turnout, 0, 1)
-    responded = rng.random(n) < p_respond
+    responded = residents_decide | (rng.random(n) < p_respond)
     p_adopt = openness * (1 - np.abs(np.nan_to_num(meetings.proposal) - view))
-    adopted = responded & (rng.random(n) < p_adopt)
+    adopted = residents_decide | (responded & (rng.random(n) < p_adopt))
     response = np.where(adopted, Response.ADOPTED,
                         np.where(responded, Response.PARTLY_ADOPTED, Response.IGNORED)).astype(np.int8)
-    delegated = retained < model.config.officials.delegation_threshold
     in_public_good_org = model.public_good_member()[meetings.members]
     carried_out = np.bincount(meetings.member_group, weights=in_public_good_org, minlength=n) > 0
-    rung = meeting_rungs(response, meetings.steered, delegated, carried_out)
+    cfg = model.config.officials
+    rung = meeting_rungs(response, meetings.steered, retained, carried_out,
+                         cfg.partnership_threshold, cfg.delegation_threshold)
     no_proposal = ~meetings.has_proposal
     rung[no_proposal] = Rung.INFORMING
     response[no_proposal] = Response.IGNORED
-    return Responses(response, delegated & ~no_proposal, carried_out & ~no_proposal, rung)
+    return Responses(response, retained, carried_out & ~no_proposal, rung)
