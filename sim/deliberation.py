@@ -150,8 +150,9 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
     plain = ~is_chair
     n_plain = np.bincount(group[plain], minlength=n_groups)
 
-    def plain_mean(values):
-        return np.bincount(group[plain], weights=values[plain], minlength=n_groups) / np.maximum(n_plain, 1)
+    def plain_mean(values):  # members' mean, chair excluded; NaN for a chair sitting alone
+        total = np.bincount(group[plain], weights=values[plain], minlength=n_groups)
+        return np.where(n_plain > 0, total / np.maximum(n_plain, 1), np.nan)
 
     initial = plain_mean(x)
     m = initial

@@ -82,10 +82,11 @@ def raise_issue(model: CommunityModel, kind: str) -> Issue:
 
 
 def close_issue(model: CommunityModel, issue: Issue, rung: Rung) -> None:
-    """Record the decision and release the residents whose current issue it was."""
+    """Record the decision and release the residents whose current issue it was (the touched
+    residents and any representatives who joined its meeting)."""
     issue.status, issue.decision_rung, issue.decided_step = IssueStatus.DECIDED, rung, model.steps
     state = model.state
-    mine = issue.touched[state.current_issue[issue.touched] == issue.issue_id]
+    mine = state.current_issue == issue.issue_id
     state.current_issue[mine] = -1
     state.stake[mine] = 0.0
     state.opinion[mine] = np.nan
