@@ -78,9 +78,10 @@ def form_groups(key: np.ndarray, group_size: int, rng: np.random.Generator) -> n
     run_len = np.diff(np.r_[run_start, n])[run_id]
     n_groups = -(-run_len // group_size)
     sub = rank * n_groups // run_len
-    _, group_sorted = np.unique(np.column_stack([run_id, sub]), axis=0, return_inverse=True)
+    # in sorted order (run, sub-group) never decreases: number the changes
+    new_group = np.r_[False, (run_id[1:] != run_id[:-1]) | (sub[1:] != sub[:-1])]
     group = np.empty(n, dtype=np.int64)
-    group[order] = group_sorted.ravel()
+    group[order] = np.cumsum(new_group)
     return group
 
 

@@ -70,7 +70,7 @@ def raise_issue(model: CommunityModel, kind: str) -> Issue:
     else:
         chosen = rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
                             replace=False)
-        touched = np.flatnonzero(np.isin(state.courtyard, chosen))
+        touched = model.residents_of(chosen)
     centre = rng.uniform(0.2, 0.8)
     issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
                   official_view=float(rng.uniform(0, 1)), arisen_step=model.steps)

@@ -56,6 +56,9 @@ class CommunityModel(mesa.Model):
         self.degree = np.diff(self.adjacency.indptr)
         self.state = ResidentState.draw(cfg.community, net.courtyard, net.household, self.rng)
         self.n_courtyards = int(net.courtyard.max()) + 1
+        # residents by courtyard: rows courtyard_rows[courtyard_start[c]:courtyard_start[c + 1]]
+        self.courtyard_rows = np.argsort(net.courtyard, kind="stable")
+        self.courtyard_start = np.searchsorted(net.courtyard[self.courtyard_rows], np.arange(self.n_courtyards + 1))
         self.space = Network(net.graph(), layout=None, random=self.random)
         self.residents = [Resident(self, i, self.space[i]) for i in range(self.state.n)]
 
@@ -111,6 +114,11 @@ class CommunityModel(mesa.Model):
     def next_organisation_id(self) -> int:
         self.organisation_id_counter += 1
         return self.organisation_id_counter - 1
+
+    def residents_of(self, courtyards: np.ndarray) -> np.ndarray:
+        """Rows of the residents living in the given courtyards, ascending."""
+        parts = [self.courtyard_rows[self.courtyard_start[c]:self.courtyard_start[c + 1]] for c in courtyards]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def open_issues(self) -> list[Issue]:
         return [i for i in self.issues.values() if i.status is IssueStatus.OPEN]

@@ -31,8 +31,10 @@ class SocialNetwork:
                    labels: list | None = None) -> SocialNetwork:
         """Drop self-ties and duplicates; store each tie once as (low, high)."""
         edges = np.sort(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=1)
-        edges = np.unique(edges[edges[:, 0] != edges[:, 1]], axis=0)
-        return cls(n, edges, np.asarray(courtyard), np.asarray(household), labels)
+        code = np.sort(edges[edges[:, 0] != edges[:, 1]] @ np.array([n, 1], dtype=np.int64))
+        code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
+        return cls(n, np.column_stack([code // n, code % n]), np.asarray(courtyard),
+                   np.asarray(household), labels)
 
     def graph(self) -> nx.Graph:
         g = nx.Graph()

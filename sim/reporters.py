@@ -23,6 +23,19 @@ def gini(values: np.ndarray) -> float:
     return float(np.sum((2 * np.arange(1, n + 1) - n - 1) * x) / (n * total))
 
 
+def gini_of_counts(counts: np.ndarray) -> float:
+    """:func:`gini` for non-negative integer counts, without sorting: values tie in blocks, so
+    sum_i (2i - n - 1) x_(i) is summed block by block (block of value v spans ranks a+1..a+c)."""
+    freq = np.bincount(counts)
+    n, values = len(counts), np.arange(len(freq))
+    total = float((freq * values).sum())
+    if n == 0 or total == 0:
+        return 0.0
+    before = np.cumsum(freq) - freq  # residents with fewer meetings
+    rank_sum = freq * (2 * before + freq + 1)  # sum of 2i over the block's ranks
+    return float(np.sum((rank_sum - freq * (n + 1)) * values) / (n * total))
+
+
 def participation_rate(model) -> float:
     """Share of residents who took part in a meeting this step."""
     return len(model.attendees) / model.state.n
@@ -80,7 +93,7 @@ def leaders(model) -> int:
 
 def attendance_gini(model) -> float:
     """Inequality of meetings attended across residents."""
-    return gini(model.state.meetings_attended)
+    return gini_of_counts(model.state.meetings_attended)
 
 
 def mean_chair_distance(model) -> float:

@@ -1,0 +1,93 @@
+"""Shared fixtures: small configs, a model runner, and a helper to call the ``sim`` command.
+
+Statistical tests take the ``stat_seed`` fixture. It is one fixed seed by default; to check
+that their margins hold beyond that seed, run e.g.
+
+    .venv/bin/python -m pytest --stat-seeds=1,2,3,4,5 -k stat
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONF = ROOT / "conf"
+SCENARIOS = ROOT / "scenarios"
+VENV_BIN = Path(sys.executable).parent
+SIM_EXE = VENV_BIN / "sim"
+
+DEFAULT_STAT_SEED = 11
+
+# A small community that still holds meetings every deliberation day: 300 residents in five
+# courtyards, 10 leaders, and issues arising often enough that most meeting days have one open.
+SMALL = {
+    "seed": 1,
+    "steps": 52,
+    "community": {"n_residents": 300},
+    "leaders": {"n_initial": 10},
+    "issues": {"rate": 5.0},
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--stat-seeds", default=None,
+                     help="comma-separated seeds for the statistical tests (default: one fixed seed)")
+
+
+def pytest_generate_tests(metafunc):
+    if "stat_seed" in metafunc.fixturenames:
+        raw = metafunc.config.getoption("--stat-seeds")
+        seeds = [int(s) for s in raw.split(",")] if raw else [DEFAULT_STAT_SEED]
+        metafunc.parametrize("stat_seed", seeds)
+
+
+def merge(base: Mapping, *overrides: Mapping) -> dict:
+    """Deep-merge plain dicts (later wins); inputs are not modified."""
+    out = copy.deepcopy(dict(base))
+    for over in overrides:
+        for key, value in over.items():
+            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
+@pytest.fixture
+def small_config():
+    """Factory: ``small_config(seed=3, deliberation={"facilitation": 1.0})`` -> a partial config dict."""
+
+    def make(**overrides) -> dict:
+        return merge(SMALL, overrides)
+
+    return make
+
+
+@pytest.fixture
+def make_model(small_config):
+    """Factory: a CommunityModel built from ``small_config(**overrides)``."""
+    from sim.model import CommunityModel
+
+    def make(**overrides):
+        return CommunityModel(small_config(**overrides))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def run_sim():
+    """Run the ``sim`` console script (or ``python -m sim`` with module=True) in a subprocess."""
+
+    def run(*args: str, cwd: Path, module: bool = False, timeout: float = 120) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "sim", *args] if module else [str(SIM_EXE), *args]
+        env = {k: v for k, v in os.environ.items() if k not in ("HYDRA_FULL_ERROR", "PYTHONWARNINGS")}
+        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+    return run

@@ -1,0 +1,126 @@
+"""Officials' responses to proposals, and what residents learn from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.attitudes import PAYOFF
+from sim.ladder import Response
+
+NO_THREAT = {"threat_effect": 0.0}
+
+
+def _first_meeting_day(make_model, seed, **officials):
+    model = make_model(seed=seed, officials={**NO_THREAT, **officials})
+    model.run_for(model.config.deliberation.meeting_interval)
+    frame = model.meetings_frame()
+    assert len(frame) > 0, "no meeting on the first deliberation day; pick another seed"
+    return frame[frame["group_size"] >= 2].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_more_responsive_officials_answer_every_proposal_the_others_answer(make_model, seed):
+    """Same seed, same meetings: responsiveness only changes which proposals get a response."""
+    low = _first_meeting_day(make_model, seed, responsiveness=0.2)
+    high = _first_meeting_day(make_model, seed, responsiveness=0.8)
+    same = ["step", "issue_id", "group_size", "chair", "initial_mean_opinion", "final_mean_opinion"]
+    assert low[same].equals(high[same])
+    assert (high["response"] >= low["response"]).all()
+    assert (high["response"] > Response.IGNORED).sum() > (low["response"] > Response.IGNORED).sum()
+
+
+def test_stat_higher_responsiveness_gives_more_responses(make_model, stat_seed):
+    answered = {}
+    for r in (0.1, 0.9):
+        model = make_model(seed=stat_seed, officials={**NO_THREAT, "responsiveness": r})
+        model.run_for(52)
+        f = model.meetings_frame()
+        f = f[f["group_size"] >= 2]
+        assert len(f) > 30
+        answered[r] = (f["response"] != Response.IGNORED).mean()
+    assert answered[0.9] > answered[0.1] + 0.3, answered
+
+
+def test_unresponsive_officials_ignore_everything(make_model):
+    model = make_model(seed=2, officials={**NO_THREAT, "responsiveness": 0.0})
+    model.run_for(40)
+    f = model.meetings_frame()
+    assert len(f) > 10
+    assert (f["response"] == Response.IGNORED).all()
+    assert set(f["rung"]) <= {2, 3, 4}
+
+
+def test_fully_responsive_officials_answer_every_proposal(make_model):
+    model = make_model(seed=2, officials={**NO_THREAT, "responsiveness": 1.0, "admin_load": 0.0})
+    model.run_for(40)
+    f = model.meetings_frame()
+    proposals = f[f["group_size"] >= 2]
+    assert len(proposals) > 10
+    assert (proposals["response"] != Response.IGNORED).all()
+
+
+def test_closed_officials_never_adopt(make_model):
+    model = make_model(seed=2, officials={"responsiveness": 1.0, "openness": 0.0})
+    model.run_for(40)
+    f = model.meetings_frame()
+    assert (f["response"] != Response.ADOPTED).all()
+    assert (f.loc[f["group_size"] >= 2, "response"] == Response.PARTLY_ADOPTED).all()
+
+
+def test_threat_of_turnout_raises_responses(make_model):
+    """With zero baseline responsiveness only the turnout term can make officials respond."""
+    model = make_model(seed=2, officials={"responsiveness": 0.0, "threat_effect": 5.0})
+    model.run_for(40)
+    f = model.meetings_frame()
+    assert (f.loc[f["group_size"] >= 2, "response"] != Response.IGNORED).mean() > 0.5
+
+
+def test_attendees_learn_from_their_groups_outcome(make_model):
+    """efficacy <- efficacy + rate * (payoff - aspiration) for attendees only, exactly."""
+    model = make_model(seed=3)
+    s, rate = model.state, model.config.attitudes.efficacy_rate
+    checked = {Response.IGNORED: 0, Response.PARTLY_ADOPTED: 0, Response.ADOPTED: 0}
+    for _ in range(40):
+        efficacy, aspiration = s.efficacy.copy(), s.aspiration.copy()
+        model.step()
+        if model.meetings is None:
+            np.testing.assert_array_equal(s.efficacy, efficacy)
+            continue
+        today = model.meetings_frame().query("step == @model.steps")
+        response = today["response"].to_numpy()[model.meetings.member_group]
+        rows = model.meetings.members
+        gap = PAYOFF[response] - aspiration[rows]
+        np.testing.assert_allclose(s.efficacy[rows], np.clip(efficacy[rows] + rate * gap, 0, 1))
+        np.testing.assert_allclose(
+            s.aspiration[rows], aspiration[rows] + model.config.attitudes.aspiration_rate * gap)
+        others = np.setdiff1d(np.arange(s.n), rows)
+        np.testing.assert_array_equal(s.efficacy[others], efficacy[others])
+        adopted = rows[(response == Response.ADOPTED) & (efficacy[rows] < 1)]
+        assert (s.efficacy[adopted] > efficacy[adopted]).all()  # adopted outcomes raise efficacy
+        ignored = rows[response == Response.IGNORED]
+        assert (s.efficacy[ignored] <= efficacy[ignored]).all()
+        for r in checked:
+            checked[r] += int((response == r).sum())
+    assert min(checked.values()) > 0, checked
+
+
+def test_stat_open_officials_leave_attendees_more_efficacious(make_model, stat_seed):
+    efficacy = {}
+    for openness in (0.0, 1.0):
+        model = make_model(seed=stat_seed, officials={"openness": openness})
+        model.run_for(52)
+        attended = model.state.meetings_attended > 0
+        assert attended.sum() > 50
+        efficacy[openness] = model.state.efficacy[attended].mean()
+    assert efficacy[1.0] > efficacy[0.0] + 0.04, efficacy
+
+
+def test_responses_raise_trust_of_attendees(make_model):
+    trust = {}
+    for r in (0.0, 1.0):
+        model = make_model(seed=5, officials={**NO_THREAT, "responsiveness": r, "admin_load": 0.0})
+        model.run_for(52)
+        attended = model.state.meetings_attended > 0
+        trust[r] = model.state.trust[attended].mean()
+    assert trust[1.0] > trust[0.0] + 0.1, trust
