@@ -6,8 +6,9 @@ How the kinds fit together:
   social network; their attributes are views onto the model's :class:`~sim.state.ResidentState`
   arrays, so a rule can be read per person here and run vectorised in the submodels;
 * :class:`Leader` is a *role* a resident takes on: a separate Mesa agent that points at its
-  resident. A resident becomes a leader at set-up, by emergence (:func:`sim.leadership.emerge_leaders`)
-  or through training; stepping down removes the Leader agent and the person stays a Resident;
+  resident. A resident becomes a leader at set-up or by emergence
+  (:func:`sim.leadership.emerge_leaders`), for which training qualifies residents by raising their
+  capacity; stepping down removes the Leader agent and the person stays a Resident;
 * :class:`Organisation` is a self-organisation founded and run by a leader; its members are the
   residents whose ``organisation`` row holds its id;
 * :class:`Official` is a cadre of the residents' committee / party branch or the street-office
@@ -96,7 +97,6 @@ class Leader(Agent):
         model.state.is_leader[resident.idx] = True
         model.state.influence[resident.idx] = influence
         self.organisation: Organisation | None = None
-        self.since_step = model.steps
 
     @property
     def influence(self) -> float:

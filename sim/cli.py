@@ -33,24 +33,38 @@ def known_scenarios() -> list[str]:
     return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 
 
+def _names(value: str) -> list[str]:
+    """Names in an override value: ``a``, ``a,b`` (a sweep), ``[a,b]``, ``[a],[b]``."""
+    return [n for n in re.split(r"[\[\],\s]+", value) if n]
+
+
 def precheck_arguments(argv: list[str]) -> None:
     """Refuse unknown scenario and intervention names before Hydra composes anything."""
     for arg in argv:
-        m = re.fullmatch(r"\+*scenario=(.*)", arg)
-        if m and m.group(1) not in known_scenarios():
-            raise ConfigError("scenario", m.group(1), "allowed: " + ", ".join(known_scenarios()))
-        m = re.fullmatch(r"\+*interventions=\[?([^\]]*)\]?", arg)
-        if m:
-            for name in filter(None, (s.strip() for s in m.group(1).split(","))):
+        key, _, value = arg.lstrip("+~").partition("=")
+        if key == "scenario":
+            for name in _names(value):
+                if name not in known_scenarios():
+                    raise ConfigError("scenario", name, "allowed: " + ", ".join(known_scenarios()))
+        elif key == "interventions":
+            for name in _names(value):
                 if name not in REGISTRY:
                     raise ConfigError("interventions", name, "allowed: " + ", ".join(sorted(REGISTRY)))
 
 
-def fail(error: ConfigError, outdir: Path | None = None) -> None:
-    """Print one clear message, remove the run folder Hydra made for this run, exit 2."""
+def fail(error: ConfigError, outdir: Path | None = None, job_name: str | None = None) -> None:
+    """Print one clear message, remove what Hydra wrote for this failed run, exit 2.
+
+    Only Hydra's own files (``.hydra/`` and the job log) are removed, and the folder itself only
+    if that leaves it empty: a run pointed at an existing folder loses nothing of it.
+    """
     print(error, file=sys.stderr)
-    if outdir is not None and outdir.is_dir() and not any((outdir / f).exists() for f in ("summary.json",)):
-        shutil.rmtree(outdir, ignore_errors=True)
+    if outdir is not None and outdir.is_dir():
+        shutil.rmtree(outdir / ".hydra", ignore_errors=True)
+        if job_name:
+            (outdir / f"{job_name}.log").unlink(missing_ok=True)
+        if not any(outdir.iterdir()):
+            outdir.rmdir()
     raise SystemExit(2)
 
 
@@ -68,7 +82,7 @@ def run(cfg: DictConfig) -> dict:
         started = time.perf_counter()
         model = CommunityModel(model_cfg)
     except ConfigError as error:
-        fail(error, outdir)
+        fail(error, outdir, hc.job.name)
     model.run_for(model_cfg.steps)
     summary = summarise(model, scenario=hc.runtime.choices.get("scenario"))
     write_outputs(model, outdir, summary)

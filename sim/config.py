@@ -68,7 +68,7 @@ class BarabasiAlbertConfig:
 @dataclass
 class EdgeListConfig:
     path: str | None = param(None, doc="CSV with columns source,target")
-    nodes_path: str | None = param(None, doc="optional CSV with column node (and courtyard)")
+    nodes_path: str | None = param(None, doc="optional CSV: column node, optional courtyard, household")
 
 
 @dataclass
@@ -185,6 +185,7 @@ class OrganisationsConfig:
     decay: float = probability(0.02, "weekly capacity loss")
     leave_rate: float = probability(0.01, "weekly chance a member leaves")
     min_size: int = param(3, lo=1, doc="fewer members than this dissolves the group")
+    dissolve_capacity: float = probability(0.05, "capacity below which the group dissolves")
     grace_steps: int = param(26, lo=0, doc="steps a new group has to reach min_size")
 
 
@@ -261,6 +262,9 @@ def _check_consistency(cfg: ModelConfig) -> None:
         raise ConfigError("officials.delegation_threshold", o.delegation_threshold,
                           f"must be <= officials.partnership_threshold ({o.partnership_threshold})")
     net = cfg.network
+    if net.watts_strogatz.k % 2:
+        raise ConfigError("network.watts_strogatz.k", net.watts_strogatz.k,
+                          "must be even (k/2 ring neighbours on each side)")
     if net.kind == "watts_strogatz" and net.watts_strogatz.k >= c.n_residents:
         raise ConfigError("network.watts_strogatz.k", net.watts_strogatz.k,
                           f"must be < community.n_residents ({c.n_residents})")

@@ -1,6 +1,7 @@
 """Meetings: attendees are split into discussion groups, a chair is placed, opinions move.
 
-Opinion dynamics (Friedkin & Johnsen 1990 with a Hegselmann-Krause confidence bound), per
+Opinion dynamics: weighted averaging (DeGroot 1974) in which the leader chair is a heavy,
+stubborn node (as in Friedkin & Johnsen 1990), with a Hegselmann-Krause confidence bound; per
 group g and round r:
 
     m_g = sum_i w_i x_i / sum_i w_i            (members weigh 1, the chair w_c)
@@ -11,7 +12,8 @@ group g and round r:
 With facilitation = 1 (a neutral moderator, Sandefur et al. 2022) or no chair, members weigh
 equally and the group's mean opinion does not move; with a leader chair it moves toward the
 chair (Humphreys, Masters & Sandbu 2006). Each group of two or more sends one proposal: its
-final weighted mean opinion.
+final weighted mean opinion. A group is *steered* when the chair started more than
+``MIN_STEER_DISTANCE`` from the members' mean and closed at least ``steer_share`` of that gap.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import modes
+
+MIN_STEER_DISTANCE = 0.05  # a chair who already agrees with the group cannot steer it
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -156,11 +160,12 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
         return np.where(n_plain > 0, total / np.maximum(n_plain, 1), np.nan)
 
     initial = plain_mean(x)
+    total_weight = np.bincount(group, weights=w, minlength=n_groups)
+    heard = total_weight > 0  # a neutral moderator sitting alone hears nobody
     m = initial
     for _ in range(cfg.rounds):
-        m = np.bincount(group, weights=w * x, minlength=n_groups) / np.maximum(
-            np.bincount(group, weights=w, minlength=n_groups), 1e-12)
-        gap = m[group] - x
+        m = np.bincount(group, weights=w * x, minlength=n_groups) / np.where(heard, total_weight, 1.0)
+        gap = np.where(heard[group], m[group] - x, 0.0)
         listen = np.abs(gap) <= cfg.confidence_bound
         rate = np.where(is_chair, cfg.chair_susceptibility, cfg.susceptibility)
         x = x + rate * gap * listen
@@ -170,9 +175,10 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
     chair_op[has_chair] = state.opinion[chair[has_chair]]
     d0 = np.abs(np.where(has_chair, chair_op, 0) - initial)
     d1 = np.abs(np.where(has_chair, chair_op, 0) - final)
-    steered = has_chair & (d0 > 0.05) & ((d0 - d1) >= cfg.steer_share * d0)
+    steered = has_chair & (d0 > MIN_STEER_DISTANCE) & ((d0 - d1) >= cfg.steer_share * d0)
+    proposal = np.where(heard, m, chair_op)
     return {"chair_opinion": chair_op, "initial_mean": initial, "final_mean": final,
-            "proposal": m, "steered": steered}
+            "proposal": proposal, "steered": steered}
 
 
 def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:

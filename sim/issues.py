@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,6 @@ class Issue:
     status: IssueStatus = IssueStatus.OPEN
     decision_rung: Rung | None = None
     decided_step: int | None = None
-    proposals: int = field(default=0)
 
 
 def arise_issues(model: CommunityModel) -> list[Issue]:

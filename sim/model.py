@@ -76,6 +76,7 @@ class CommunityModel(mesa.Model):
         self.meetings: Meetings | None = None
         self.attendees = np.zeros(0, dtype=np.int64)
         self.meeting_log: list[pd.DataFrame] = []
+        self.is_deliberation_day = False
         self.ladder = ladder_shares(self.state.rung)  # shares of residents by highest rung
 
         self._choose_initial_leaders()
@@ -142,7 +143,9 @@ class CommunityModel(mesa.Model):
         arise_issues(self)
         self.meetings, self.attendees = None, np.zeros(0, dtype=np.int64)
         self.state.rung_now[:] = Rung.MANIPULATION
-        if self.steps % self.config.deliberation.meeting_interval == 0 and self.open_issues():
+        self.is_deliberation_day = (self.steps % self.config.deliberation.meeting_interval == 0
+                                    and bool(self.open_issues()))
+        if self.is_deliberation_day:
             self.deliberation_day()
         for issue in expire_issues(self):
             learn_from_unheard(self, issue.touched)

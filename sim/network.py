@@ -78,18 +78,32 @@ def _blocks(n: int, size: int) -> np.ndarray:
     return np.arange(n) // size
 
 
+def households_within(courtyard: np.ndarray, size: int) -> np.ndarray:
+    """Household numbers: consecutive blocks of ``size`` residents inside each courtyard."""
+    order = np.argsort(courtyard, kind="stable")
+    sorted_c = courtyard[order]
+    start = np.searchsorted(sorted_c, sorted_c)  # first position of each resident's courtyard
+    household = np.empty(len(courtyard), dtype=np.int64)
+    household[order] = sorted_c * len(courtyard) + (np.arange(len(courtyard)) - start) // size
+    return pd.factorize(household)[0]
+
+
 def watts_strogatz_network(n: int, cfg: NetworkConfig, rng: np.random.Generator) -> SocialNetwork:
-    """Small world (Watts & Strogatz 1998); courtyards are consecutive blocks of the ring."""
+    """Small world (Watts & Strogatz 1998); courtyards and households are consecutive blocks of
+    the ring (``courtyard_size``, ``courtyard.household_size``)."""
     g = nx.watts_strogatz_graph(n, cfg.watts_strogatz.k, cfg.watts_strogatz.p,
                                 seed=int(rng.integers(2**31)))
-    return SocialNetwork.from_edges(n, np.array(g.edges()), _blocks(n, cfg.courtyard_size), np.arange(n))
+    return SocialNetwork.from_edges(n, np.array(g.edges()), _blocks(n, cfg.courtyard_size),
+                                    _blocks(n, cfg.courtyard.household_size))
 
 
 def barabasi_albert_network(n: int, cfg: NetworkConfig, rng: np.random.Generator) -> SocialNetwork:
-    """Preferential attachment (Barabási & Albert 1999); courtyards are random blocks."""
+    """Preferential attachment (Barabási & Albert 1999); courtyards are random blocks, households
+    blocks of ``courtyard.household_size`` within them."""
     g = nx.barabasi_albert_graph(n, cfg.barabasi_albert.m, seed=int(rng.integers(2**31)))
-    return SocialNetwork.from_edges(n, np.array(g.edges()), rng.permutation(_blocks(n, cfg.courtyard_size)),
-                                    np.arange(n))
+    courtyard = rng.permutation(_blocks(n, cfg.courtyard_size))
+    return SocialNetwork.from_edges(n, np.array(g.edges()), courtyard,
+                                    households_within(courtyard, cfg.courtyard.household_size))
 
 
 def _read_csv(key: str, path: str, columns: list[str]) -> pd.DataFrame:
@@ -107,7 +121,8 @@ def _read_csv(key: str, path: str, columns: list[str]) -> pd.DataFrame:
 
 def edgelist_network(cfg: NetworkConfig, n_expected: int) -> SocialNetwork:
     """A surveyed network: ``path`` lists ties (source,target); ``nodes_path`` optionally lists
-    every resident (node, and optionally courtyard). Node labels may be any strings."""
+    every resident (column node, optional columns courtyard and household). Node labels may be
+    any strings; without a nodes file the residents are the nodes named in the edges."""
     edges = _read_csv("network.edgelist.path", cfg.edgelist.path, ["source", "target"])
     src, dst = edges["source"].astype(str), edges["target"].astype(str)
     if cfg.edgelist.nodes_path:
@@ -126,13 +141,16 @@ def edgelist_network(cfg: NetworkConfig, n_expected: int) -> SocialNetwork:
     index = {label: i for i, label in enumerate(labels)}
     pairs = np.column_stack([src.map(index).to_numpy(), dst.map(index).to_numpy()])
     n = len(labels)
-    if nodes is not None and "courtyard" in nodes.columns:
-        codes = pd.Series(nodes.drop_duplicates("node")["courtyard"].astype(str).to_numpy(),
-                          index=labels)
-        courtyard = pd.factorize(codes)[0]
+    listed = nodes.drop_duplicates("node") if nodes is not None else None
+    if listed is not None and "courtyard" in listed.columns:
+        courtyard = pd.factorize(listed["courtyard"].astype(str).to_numpy())[0]
     else:
         courtyard = _blocks(n, cfg.courtyard_size)
-    return SocialNetwork.from_edges(n, pairs, courtyard, np.arange(n), labels)
+    if listed is not None and "household" in listed.columns:
+        household = pd.factorize(listed["household"].astype(str).to_numpy())[0]
+    else:
+        household = np.arange(n)  # without survey data, everyone is their own household
+    return SocialNetwork.from_edges(n, pairs, courtyard, household, labels)
 
 
 def build_network(cfg: ModelConfig, rng: np.random.Generator) -> SocialNetwork:

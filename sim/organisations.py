@@ -11,7 +11,8 @@ Weekly, in this order:
 4. decay: capacity <- (1 - decay) * capacity + decay * vitality, where vitality is the leader's
    capacity times min(1, size / conversion_min_size), 0 without a leader; each member leaves with
    probability ``leave_rate * (2 - capacity)``;
-5. dissolve: fewer than ``min_size`` members after ``grace_steps``, or capacity below 0.05.
+5. dissolve: fewer than ``min_size`` members after ``grace_steps``, or capacity below
+   ``dissolve_capacity``.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def dissolve_organisations(model: CommunityModel) -> None:
     sizes = organisation_sizes(model)
     for org in model.organisations():
         too_small = sizes[org.org_id] < cfg.min_size and model.steps - org.founded_step >= cfg.grace_steps
-        if too_small or org.capacity < 0.05:
+        if too_small or org.capacity < cfg.dissolve_capacity:
             org.dissolve()
 
 

@@ -31,7 +31,7 @@ def summarise(model: CommunityModel, scenario: str | None = None) -> dict[str, A
     the highest rung they reached (rungs 1..8)."""
     ts = model.timeseries()
     window = ts[ts["step"] > model.steps - model.config.ladder.window]
-    meeting_days = window[window["participation_rate"] > 0]
+    meeting_days = window[window["deliberation_day"] == 1]
     final = ts.iloc[-1] if len(ts) else None
     summary = {
         "version": sim.__version__,

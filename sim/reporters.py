@@ -36,6 +36,11 @@ def gini_of_counts(counts: np.ndarray) -> float:
     return float(np.sum((rank_sum - freq * (n + 1)) * values) / (n * total))
 
 
+def deliberation_day(model) -> int:
+    """1 on a step with meetings scheduled and issues open, else 0."""
+    return int(model.is_deliberation_day)
+
+
 def participation_rate(model) -> float:
     """Share of residents who took part in a meeting this step."""
     return len(model.attendees) / model.state.n
@@ -110,6 +115,7 @@ def open_issues(model) -> int:
 
 
 REPORTERS = {
+    "deliberation_day": deliberation_day,
     "participation_rate": participation_rate,
     "ever_attended_share": ever_attended_share,
     "proposals": proposals,

@@ -66,7 +66,7 @@ def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
         o = official_in_charge(model, issue)
         sel = meetings.issue_id == issue_id
         params[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
-        turnout[sel] = meetings.size[sel].sum() / max(1, len(issue.touched))
+        turnout[sel] = min(1.0, meetings.size[sel].sum() / max(1, len(issue.touched)))
     resp, load, openness, retained, view = params.T
     residents_decide = rng.random(n) >= retained
     p_respond = np.clip(resp * (1 - load) + threat * turnout, 0, 1)

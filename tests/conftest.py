@@ -4,6 +4,9 @@ Statistical tests take the ``stat_seed`` fixture. It is one fixed seed by defaul
 that their margins hold beyond that seed, run e.g.
 
     .venv/bin/python -m pytest --stat-seeds=1,2,3,4,5 -k stat
+
+``--seed-offset=K`` shifts the seed of every config made by ``small_config``/``make_model``, to
+check that the other model-run tests do not hang on one lucky seed either.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ SMALL = {
 def pytest_addoption(parser):
     parser.addoption("--stat-seeds", default=None,
                      help="comma-separated seeds for the statistical tests (default: one fixed seed)")
+    parser.addoption("--seed-offset", type=int, default=0,
+                     help="add this to the seed of every small_config/make_model config")
 
 
 def pytest_generate_tests(metafunc):
@@ -61,11 +66,14 @@ def merge(base: Mapping, *overrides: Mapping) -> dict:
 
 
 @pytest.fixture
-def small_config():
+def small_config(request):
     """Factory: ``small_config(seed=3, deliberation={"facilitation": 1.0})`` -> a partial config dict."""
+    offset = request.config.getoption("--seed-offset")
 
     def make(**overrides) -> dict:
-        return merge(SMALL, overrides)
+        cfg = merge(SMALL, overrides)
+        cfg["seed"] += offset
+        return cfg
 
     return make
 
@@ -85,9 +93,11 @@ def make_model(small_config):
 def run_sim():
     """Run the ``sim`` console script (or ``python -m sim`` with module=True) in a subprocess."""
 
-    def run(*args: str, cwd: Path, module: bool = False, timeout: float = 120) -> subprocess.CompletedProcess:
+    def run(*args: str, cwd: Path, module: bool = False, env: Mapping | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
         cmd = [sys.executable, "-m", "sim", *args] if module else [str(SIM_EXE), *args]
-        env = {k: v for k, v in os.environ.items() if k not in ("HYDRA_FULL_ERROR", "PYTHONWARNINGS")}
+        full_env = {k: v for k, v in os.environ.items() if k not in ("HYDRA_FULL_ERROR", "PYTHONWARNINGS")}
+        env = {**full_env, **(env or {})}
         return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
     return run

@@ -8,7 +8,8 @@ import pytest
 from sim.attitudes import PAYOFF
 from sim.ladder import Response
 
-NO_THREAT = {"threat_effect": 0.0}
+# officials decide alone (no residents' body) and only their responsiveness makes them answer
+NO_THREAT = {"threat_effect": 0.0, "power_retained": 1.0}
 
 
 def _first_meeting_day(make_model, seed, **officials):
@@ -19,15 +20,17 @@ def _first_meeting_day(make_model, seed, **officials):
     return frame[frame["group_size"] >= 2].reset_index(drop=True)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_more_responsive_officials_answer_every_proposal_the_others_answer(make_model, seed):
+def test_more_responsive_officials_answer_every_proposal_the_others_answer(make_model):
     """Same seed, same meetings: responsiveness only changes which proposals get a response."""
-    low = _first_meeting_day(make_model, seed, responsiveness=0.2)
-    high = _first_meeting_day(make_model, seed, responsiveness=0.8)
-    same = ["step", "issue_id", "group_size", "chair", "initial_mean_opinion", "final_mean_opinion"]
-    assert low[same].equals(high[same])
-    assert (high["response"] >= low["response"]).all()
-    assert (high["response"] > Response.IGNORED).sum() > (low["response"] > Response.IGNORED).sum()
+    more = 0
+    for seed in (1, 2, 3):
+        low = _first_meeting_day(make_model, seed, responsiveness=0.2)
+        high = _first_meeting_day(make_model, seed, responsiveness=0.8)
+        same = ["step", "issue_id", "group_size", "chair", "initial_mean_opinion", "final_mean_opinion"]
+        assert low[same].equals(high[same])
+        assert (high["response"] >= low["response"]).all()
+        more += (high["response"] > Response.IGNORED).sum() - (low["response"] > Response.IGNORED).sum()
+    assert more > 0
 
 
 def test_stat_higher_responsiveness_gives_more_responses(make_model, stat_seed):
@@ -61,7 +64,8 @@ def test_fully_responsive_officials_answer_every_proposal(make_model):
 
 
 def test_closed_officials_never_adopt(make_model):
-    model = make_model(seed=2, officials={"responsiveness": 1.0, "openness": 0.0})
+    model = make_model(seed=2, officials={"responsiveness": 1.0, "admin_load": 0.0, "openness": 0.0,
+                                              "power_retained": 1.0})
     model.run_for(40)
     f = model.meetings_frame()
     assert (f["response"] != Response.ADOPTED).all()
@@ -70,10 +74,20 @@ def test_closed_officials_never_adopt(make_model):
 
 def test_threat_of_turnout_raises_responses(make_model):
     """With zero baseline responsiveness only the turnout term can make officials respond."""
-    model = make_model(seed=2, officials={"responsiveness": 0.0, "threat_effect": 5.0})
+    model = make_model(seed=2, officials={"responsiveness": 0.0, "threat_effect": 5.0, "power_retained": 1.0})
     model.run_for(40)
     f = model.meetings_frame()
     assert (f.loc[f["group_size"] >= 2, "response"] != Response.IGNORED).mean() > 0.5
+
+
+def test_when_officials_keep_no_power_residents_decide(make_model):
+    model = make_model(seed=2, officials={"responsiveness": 0.0, "openness": 0.0, "power_retained": 0.0})
+    model.run_for(40)
+    f = model.meetings_frame()
+    proposals = f[f["group_size"] >= 2]
+    assert len(proposals) > 10
+    assert (proposals["response"] == Response.ADOPTED).all()
+    assert set(proposals["rung"]) <= {7, 8}
 
 
 def test_attendees_learn_from_their_groups_outcome(make_model):
@@ -106,14 +120,19 @@ def test_attendees_learn_from_their_groups_outcome(make_model):
 
 
 def test_stat_open_officials_leave_attendees_more_efficacious(make_model, stat_seed):
+    """Every proposal gets a response; only open officials adopt them in full."""
     efficacy = {}
     for openness in (0.0, 1.0):
-        model = make_model(seed=stat_seed, officials={"openness": openness})
+        model = make_model(seed=stat_seed, officials={"openness": openness, "responsiveness": 1.0,
+                                                      "admin_load": 0.0, "power_retained": 1.0})
+        before = model.state.efficacy.copy()
         model.run_for(52)
         attended = model.state.meetings_attended > 0
         assert attended.sum() > 50
-        efficacy[openness] = model.state.efficacy[attended].mean()
-    assert efficacy[1.0] > efficacy[0.0] + 0.04, efficacy
+        efficacy[openness] = (model.state.efficacy - before)[attended].mean()
+    # partly adopted (payoff 0.5) matches the starting aspiration of 0.5: efficacy stays put
+    assert abs(efficacy[0.0]) < 0.01, efficacy
+    assert efficacy[1.0] > efficacy[0.0] + 0.1, efficacy
 
 
 def test_responses_raise_trust_of_attendees(make_model):

@@ -56,15 +56,17 @@ def latent_scores(model, cohort: Cohort) -> np.ndarray:
     return np.column_stack([s.efficacy[cohort.rows], s.capacity[cohort.rows]])
 
 
-def add_to_trainees(model, cohort: Cohort, delta: np.ndarray) -> None:
+def add_to_trainees(model, cohort: Cohort, delta: np.ndarray) -> np.ndarray:
+    """Add ``delta`` (clipped to [0, 1]); returns what was actually added."""
+    before = latent_scores(model, cohort)
+    after = np.clip(before + delta, 0, 1)
     if cohort.officials:
-        for o, (d_open, d_resp) in zip(cohort.officials, delta):
-            o.openness = float(np.clip(o.openness + d_open, 0, 1))
-            o.responsiveness = float(np.clip(o.responsiveness + d_resp, 0, 1))
-        return
-    s = model.state
-    s.efficacy[cohort.rows] = np.clip(s.efficacy[cohort.rows] + delta[:, 0], 0, 1)
-    s.capacity[cohort.rows] = np.clip(s.capacity[cohort.rows] + delta[:, 1], 0, 1)
+        for o, (openness, responsiveness) in zip(cohort.officials, after):
+            o.openness, o.responsiveness = float(openness), float(responsiveness)
+    else:
+        model.state.efficacy[cohort.rows] = after[:, 0]
+        model.state.capacity[cohort.rows] = after[:, 1]
+    return after - before
 
 
 class EmpowermentTraining(Intervention):
@@ -83,19 +85,15 @@ class EmpowermentTraining(Intervention):
 
     def step(self, model) -> None:
         for cohort in self.cohorts:  # earlier courses fade
-            lost = cohort.gains * self.params.fade
-            cohort.gains = cohort.gains - lost
-            add_to_trainees(model, cohort, -lost)
+            cohort.gains = cohort.gains + add_to_trainees(model, cohort, -cohort.gains * self.params.fade)
         super().step(model)
 
     def apply(self, model, target: Target) -> None:
         p = self.params
         cohort = Cohort(model.steps, target.rows, target.officials, pre=np.zeros(0))
         cohort.pre = self.questionnaire(model, cohort)
-        before = latent_scores(model, cohort)
         gain = (p.openness_gain, p.responsiveness_gain) if target.officials else (p.efficacy_gain, p.capacity_gain)
-        add_to_trainees(model, cohort, np.tile(gain, (len(before), 1)))
-        cohort.gains = latent_scores(model, cohort) - before  # what was added after clipping
+        cohort.gains = add_to_trainees(model, cohort, np.tile(gain, (len(cohort.pre), 1)))
         cohort.initial_gain = float(cohort.gains.sum())
         cohort.post = self.questionnaire(model, cohort)
         self.cohorts.append(cohort)
