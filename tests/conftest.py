@@ -20,16 +20,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CONF = ROOT / "conf"
-SCENARIOS = ROOT / "scenarios"
-VENV_BIN = Path(sys.executable).parent
-SIM_EXE = VENV_BIN / "sim"
+SIM_EXE = Path(sys.executable).parent / "sim"  # the console script next to the venv's python
 
 DEFAULT_STAT_SEED = 11
 
-# A small community that still holds meetings every deliberation day: 300 residents in five
-# courtyards, 10 leaders, and issues arising often enough that most meeting days have one open.
+# A small community that still holds meetings on most deliberation days: 300 residents in five
+# courtyards, 10 leaders, and courtyard issues at 5 per 1,000 residents a week (1.5 a week here).
 SMALL = {
     "seed": 1,
     "steps": 52,

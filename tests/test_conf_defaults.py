@@ -93,3 +93,10 @@ def test_command_line_style_overrides_compose():
     raw = composed("community.n_residents=500", "deliberation.mode=cloud", "seed=3")
     cfg = validate_config(raw)
     assert (cfg.community.n_residents, cfg.deliberation.mode, cfg.seed) == (500, "cloud", 3)
+
+
+def test_programmes_keep_the_order_they_are_listed_in():
+    for names in (["empowerment_training", "random_leader_assignment"],
+                  ["random_leader_assignment", "empowerment_training"]):
+        raw = composed(f"interventions=[{','.join(names)}]")
+        assert list(validate_config(raw).interventions) == names

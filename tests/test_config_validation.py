@@ -41,6 +41,8 @@ BAD = [
     ({"community": {"attribute_concentration": 0.0}}, "community.attribute_concentration"),
     ({"issues": {"kinds": {"parking": {"salience": 2.0}}}}, "issues.kinds.parking.salience"),
     ({"interventions": {"empowerment_training": {"fade": 1.5}}}, f"{TRAINING}.fade"),
+    ({"organisations": {"dissolve_capacity": 1.5}}, "organisations.dissolve_capacity"),
+    ({"network": {"watts_strogatz": {"k": 1}}}, "network.watts_strogatz.k"),
     # unknown keys
     ({"bogus": 1}, "bogus"),
     ({"community": {"n_resident": 10}}, "community.n_resident"),
@@ -69,6 +71,7 @@ BAD = [
     ({"issues": {"kinds": {"parking": {"weight": 0.0}}}}, "issues.kinds"),
     ({"community": {"n_residents": 100}, "leaders": {"n_initial": 5},
       "network": {"kind": "watts_strogatz", "watts_strogatz": {"k": 100}}}, "network.watts_strogatz.k"),
+    ({"network": {"kind": "watts_strogatz", "watts_strogatz": {"k": 5}}}, "network.watts_strogatz.k"),
     ({"community": {"n_residents": 100}, "leaders": {"n_initial": 5},
       "network": {"kind": "barabasi_albert", "barabasi_albert": {"m": 100}}}, "network.barabasi_albert.m"),
     ({"interventions": {"empowerment_training": {"schedule": {"start": 20, "end": 10}}}},

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.agents import Leader, Official
+from sim.agents import Official
 from sim.interventions import REGISTRY
 from sim.interventions.base import ScheduleConfig, TargetConfig, select_target
 from sim.outputs import summarise
@@ -106,6 +106,16 @@ def test_questionnaire_shows_the_course_and_its_fading(make_model):
     assert report["questionnaire_post_mean"] > report["questionnaire_pre_mean"] + 0.5
     assert report["questionnaire_followup_mean"] < report["questionnaire_post_mean"]
     assert 1 <= report["questionnaire_pre_mean"] <= 5
+    assert 0 < report["gain_remaining_share"] < 0.1
+
+
+def test_gain_remaining_share_follows_the_fade(make_model):
+    """Capacity moves only by training, so what remains of a capacity course is (1 - fade)^weeks."""
+    steps = 60
+    course = {**COURSE, "efficacy_gain": 0.0}
+    model = make_model(steps=steps, interventions={"empowerment_training": course})
+    model.run_for(steps)
+    report = training(model).report(model)
     assert report["gain_remaining_share"] == pytest.approx(0.95 ** (steps - START), rel=1e-9)
 
 
@@ -186,3 +196,11 @@ def test_random_assignment_from_week_one_equals_the_random_rule(make_model):
     pd.testing.assert_frame_equal(by_programme.meetings_frame(), by_rule.meetings_frame())
     pd.testing.assert_frame_equal(by_programme.timeseries(), by_rule.timeseries())
     assert not by_programme.meetings_frame().equals(self_selected.meetings_frame())
+
+
+def test_programmes_act_in_the_order_listed(make_model):
+    ivs = {"random_leader_assignment": {}, "empowerment_training": COURSE}
+    model = make_model(interventions=ivs)
+    assert [iv.name for iv in model.interventions] == list(ivs)
+    model = make_model(interventions=dict(reversed(list(ivs.items()))))
+    assert [iv.name for iv in model.interventions] == list(reversed(list(ivs)))

@@ -86,6 +86,18 @@ def test_watts_strogatz_degree_and_blocks():
     net = build_network(_cfg("watts_strogatz", courtyard_size=50), np.random.default_rng(0))
     assert len(net.edges) == N * 6 // 2  # rewiring keeps the number of ties
     np.testing.assert_array_equal(net.courtyard, np.arange(N) // 50)
+    np.testing.assert_array_equal(net.household, np.arange(N) // 3)
+
+
+@pytest.mark.parametrize("kind", ["courtyard", "watts_strogatz", "barabasi_albert"])
+def test_households_sit_inside_one_courtyard(kind):
+    net = build_network(_cfg(kind), np.random.default_rng(3))
+    household_size = 3
+    sizes = np.bincount(net.household)
+    assert sizes.max() <= household_size and sizes.min() >= 1
+    assert (sizes == household_size).mean() > 0.9
+    for h in np.unique(net.household):
+        assert len(np.unique(net.courtyard[net.household == h])) == 1
 
 
 def test_barabasi_albert_has_hubs():
@@ -131,6 +143,28 @@ def test_edge_list_with_string_labels(tmp_path):
     assert got == expected
     assert (adj != adj.T).nnz == 0 and adj.diagonal().sum() == 0
     assert model.state.n == 60 and len(model.residents) == 60
+
+
+def test_edge_list_households_from_the_nodes_file(tmp_path):
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source,target\n1,2\n2,3\n3,4\n")
+    nodes = tmp_path / "nodes.csv"
+    nodes.write_text("node,courtyard,household\n1,A,h1\n2,A,h1\n3,B,h2\n4,B,h3\n")
+    model = CommunityModel({
+        "community": {"n_residents": 4}, "leaders": {"n_initial": 1}, "deliberation": {"council_size": 2},
+        "network": {"kind": "edgelist", "edgelist": {"path": str(ties), "nodes_path": str(nodes)}},
+    })
+    h = model.state.household
+    assert h[0] == h[1] and len({h[1], h[2], h[3]}) == 3
+    assert model.household_representative.sum() == 3
+
+
+def test_edge_list_without_households_makes_everyone_their_own(tmp_path):
+    ties = _write_edge_list(tmp_path, ["a", "b", "c"], [(0, 1), (1, 2)])
+    model = CommunityModel({"community": {"n_residents": 3}, "leaders": {"n_initial": 1},
+                            "deliberation": {"council_size": 2},
+                            "network": {"kind": "edgelist", "edgelist": {"path": str(ties)}}})
+    assert len(np.unique(model.state.household)) == 3
 
 
 def test_edge_list_nodes_file_adds_isolates_and_courtyards(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from sim.attitudes import PAYOFF
 from sim.ladder import Response
@@ -143,3 +142,47 @@ def test_responses_raise_trust_of_attendees(make_model):
         attended = model.state.meetings_attended > 0
         trust[r] = model.state.trust[attended].mean()
     assert trust[1.0] > trust[0.0] + 0.1, trust
+
+
+def test_trust_and_satisfaction_follow_the_response(make_model):
+    """Attendees learn from their group at full rate, touched bystanders from the issue's best
+    outcome at informed_weight of the rate (issues never expire here, so nothing else moves)."""
+    model = make_model(seed=6, issues={"max_age": 1000})
+    s, a = model.state, model.config.attitudes
+    w = a.procedure_weight
+    days = 0
+    for _ in range(40):
+        trust, satisfaction = s.trust.copy(), s.satisfaction.copy()
+        model.step()
+        if model.meetings is None:
+            np.testing.assert_array_equal(s.trust, trust)
+            continue
+        days += 1
+        m = model.meetings
+        today = model.meetings_frame().query("step == @model.steps")
+        response, steered = today["response"].to_numpy(), today["steered"].to_numpy()
+        responded = (response != Response.IGNORED).astype(float)
+        g = m.member_group
+        rows = m.members
+        np.testing.assert_allclose(s.trust[rows], trust[rows] + a.trust_rate * (responded[g] - trust[rows]))
+        procedure = 0.5 * ~steered[g] + 0.5 * responded[g]
+        target = w * procedure + (1 - w) * PAYOFF[response[g]]
+        np.testing.assert_allclose(s.satisfaction[rows],
+                                   satisfaction[rows] + a.satisfaction_rate * (target - satisfaction[rows]))
+        # bystanders touched by exactly one of today's issues
+        attended = np.zeros(s.n, dtype=bool)
+        attended[rows] = True
+        issues = np.unique(m.issue_id)
+        touched_by = np.zeros(s.n, dtype=int)
+        for i in issues:
+            touched_by[model.issues[int(i)].touched] += 1
+        for i in issues:
+            t = model.issues[int(i)].touched
+            by = t[~attended[t] & (touched_by[t] == 1)]
+            best = response[m.issue_id == i].max()
+            any_response = float(best != Response.IGNORED)
+            rate = a.informed_weight * a.trust_rate
+            np.testing.assert_allclose(s.trust[by], trust[by] + rate * (any_response - trust[by]))
+        untouched = touched_by == 0
+        np.testing.assert_array_equal(s.trust[untouched & ~attended], trust[untouched & ~attended])
+    assert days >= 5

@@ -155,3 +155,38 @@ def test_groups_that_stay_too_small_dissolve(make_model):
         assert (model.state.organisation == -1).all()
     assert model.organisation_id_counter > 0  # they were founded, then dissolved
     assert all(ldr.organisation is None for ldr in model.agents_by_type[Leader])
+
+
+def test_groups_below_the_capacity_floor_dissolve(make_model):
+    model = make_model(leaders={"n_initial": 20, **STATIC_LEADERS},
+                       organisations={"founding_rate": 1.0, "min_size": 1, "dissolve_capacity": 1.0})
+    model.run_for(5)
+    assert model.organisation_id_counter > 0 and len(model.organisations_by_id) == 0
+    kept = make_model(leaders={"n_initial": 20, **STATIC_LEADERS},
+                      organisations={"founding_rate": 1.0, "min_size": 1, "dissolve_capacity": 0.0})
+    kept.run_for(5)
+    assert len(kept.organisations_by_id) == kept.organisation_id_counter > 0
+
+
+def test_agent_kinds_and_resident_views(make_model):
+    from sim.agents import Official, OfficialRole
+
+    model = make_model(leaders={"n_initial": 10, **STATIC_LEADERS},
+                       organisations={"founding_rate": 1.0, "min_size": 1})
+    model.run_for(3)
+    residents = model.agents_by_type[Resident]
+    assert len(residents) == model.state.n
+    officials = list(model.agents_by_type[Official])
+    assert len(officials) == model.config.officials.n_cadres + 1
+    assert sum(o.role is OfficialRole.STREET_OFFICE for o in officials) == 1
+    r = model.residents[7]
+    assert r.efficacy == model.state.efficacy[7]
+    r.efficacy = 0.123  # a view: writes go to the state row
+    assert model.state.efficacy[7] == 0.123
+    assert r.courtyard == model.state.courtyard[7] and isinstance(r.courtyard, int)
+    leader = next(iter(model.agents_by_type[Leader]))
+    assert leader.resident.is_leader and leader.influence == model.state.influence[leader.resident.idx]
+    if leader.organisation is not None:
+        assert leader.resident.organisation is leader.organisation
+        assert leader.resident.idx in leader.organisation.members
+    assert sum(not res.is_leader for res in model.residents) == model.state.n - 10

@@ -18,7 +18,7 @@ from sim.outputs import OUTPUT_FILES, summarise, write_outputs
 SMALL_RUN = ("community.n_residents=200", "steps=10")
 SUMMARY_KEYS = {"version", "scenario", "seed", "steps", "n_residents", "ladder", "participation_rate",
                 "ever_attended_share", "community_rung", "interventions"}
-TIMESERIES_COLUMNS = {"step", "participation_rate", "ever_attended_share", "proposals", "meetings_held",
+TIMESERIES_COLUMNS = {"step", "deliberation_day", "participation_rate", "ever_attended_share", "proposals", "meetings_held",
                       "community_rung", *(f"rung_{k}" for k in range(1, 9))}
 MEETING_COLUMNS = {"step", "issue_id", "group_size", "chair", "chair_opinion", "initial_mean_opinion",
                    "final_mean_opinion", "chair_distance", "steered", "response", "rung"}
@@ -53,7 +53,8 @@ def test_summary_reports_the_run(finished_model):
     np.testing.assert_allclose(summary["ladder"], ladder_shares(model.state.rung))
     assert summary["ever_attended_share"] == pytest.approx((model.state.meetings_attended > 0).mean())
     ts = model.timeseries()
-    last_year = ts[(ts["step"] > 60 - model.config.ladder.window) & (ts["participation_rate"] > 0)]
+    last_year = ts[(ts["step"] > 60 - model.config.ladder.window) & (ts["deliberation_day"] == 1)]
+    assert len(last_year) > 5
     assert summary["participation_rate"] == pytest.approx(last_year["participation_rate"].mean())
     assert summary["proposals_total"] == ts["proposals"].sum() == (model.meetings_frame()["group_size"] >= 2).sum()
     json.dumps(summary)  # plain data
@@ -65,6 +66,29 @@ def test_timeseries_has_one_row_per_step(finished_model):
     assert ts["step"].tolist() == list(range(1, 61))
     assert TIMESERIES_COLUMNS <= set(ts.columns)
     assert ts["ever_attended_share"].is_monotonic_increasing
+
+
+def test_deliberation_days_are_flagged(finished_model):
+    ts = finished_model.timeseries()
+    interval = finished_model.config.deliberation.meeting_interval
+    days = ts["deliberation_day"] == 1
+    assert set(ts["deliberation_day"]) <= {0, 1}
+    assert (ts.loc[days, "step"] % interval == 0).all()
+    assert (ts.loc[ts["participation_rate"] > 0, "deliberation_day"] == 1).all()
+    assert days.sum() >= 0.8 * (60 // interval)  # issues are open on most meeting days
+
+
+def test_deliberation_days_nobody_attends_count_in_the_participation_rate():
+    """A meeting day with zero turnout lowers the rate; it is not skipped. A council of two
+    sometimes has nobody turning up."""
+    model = CommunityModel({"seed": 1, "community": {"n_residents": 300}, "leaders": {"n_initial": 0},
+                            "issues": {"rate": 5.0}, "deliberation": {"mode": "council", "council_size": 2},
+                            "steps": 52})
+    model.run_for(52)
+    ts = model.timeseries()
+    days = ts[ts["deliberation_day"] == 1]
+    assert (days["participation_rate"] == 0).any() and (days["participation_rate"] > 0).any()
+    assert summarise(model)["participation_rate"] == pytest.approx(days["participation_rate"].mean())
 
 
 def test_write_outputs(finished_model, tmp_path):
@@ -141,6 +165,7 @@ BAD_ARGS = [
     (("leaders.n_initial=500",), "leaders.n_initial"),
     (("+community.colour=red",), "community.colour"),
     (("scenario=utopia",), "scenario"),
+    (("-m", "scenario=baseline,utopia"), "scenario"),
     (("interventions=[cash_transfer]",), "interventions"),
     (("interventions=[empowerment_training]", "interventions.empowerment_training.schedule.start=8",
       "interventions.empowerment_training.schedule.end=4"), "interventions.empowerment_training.schedule.end"),
@@ -157,6 +182,15 @@ def test_cli_refuses_bad_config(run_sim, tmp_path, args, key):
     assert lines[0].startswith(f"config error: {key} = ")
     assert not out.exists()  # the run folder it made is gone
     assert not list(tmp_path.rglob("summary.json"))
+
+
+def test_python_dash_m_sim_refuses_bad_config_too(run_sim, tmp_path):
+    out = tmp_path / "run"
+    result = run_sim(*SMALL_RUN, "deliberation.group_size=1", f"hydra.run.dir={out}", cwd=tmp_path,
+                     module=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("config error: deliberation.group_size = 1 ")
+    assert not out.exists()
 
 
 def test_cli_refuses_an_unreadable_edge_list(run_sim, tmp_path):
@@ -179,17 +213,15 @@ def test_cli_refuses_an_unknown_key_without_plus(run_sim, tmp_path):
     assert not list(tmp_path.rglob("summary.json"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sim.cli.fail() calls shutil.rmtree(outdir) on any run folder without summary.json, "
-    "so a bad config given with hydra.run.dir=<an existing folder> deletes that folder and "
-    "files the run did not make"))
 def test_cli_error_keeps_files_it_did_not_make(run_sim, tmp_path):
+    """Pointed at an existing folder, a failed run removes only what Hydra wrote there."""
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("my notes")
     result = run_sim(*SMALL_RUN, "steps=0", f"hydra.run.dir={out}", cwd=tmp_path)
     assert result.returncode == 2
     assert (out / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 
 def test_python_dash_m_sim(run_sim, tmp_path):
@@ -255,11 +287,8 @@ def test_two_programmes_together(run_sim, tmp_path):
     assert summary["interventions"]["empowerment_training"]["trained"] == 30
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sim.cli.precheck_arguments() checks the whole value of scenario=... as one name, so "
-    "a Hydra sweep over scenarios (sim -m scenario=baseline,random_leaders) is refused with "
-    "\"config error: scenario = 'baseline,random_leaders' is not allowed\""))
 def test_multirun_over_scenarios(run_sim, tmp_path):
+    """A sweep over scenario names passes the name check (each name is checked)."""
     sweep = tmp_path / "sweep"
     result = run_sim("-m", "scenario=baseline,random_leaders", *SMALL_RUN, f"hydra.sweep.dir={sweep}",
                      cwd=tmp_path)

@@ -6,8 +6,9 @@ On each step the schedule fires, ``target`` trainees are trained at once (a cour
 * officials: openness += openness_gain, responsiveness += responsiveness_gain.
 
 Training effects are real but modest and fade (civic-leadership training in the Philippines;
-GoBifo): each later step a trainee keeps (1 - fade) of what remains of their gain, and the lost
-part is taken off the attribute again. A questionnaire like the UNESCO MOST course's is
+GoBifo): each later step (1 - fade) of what remains of a trainee's gain is kept and the rest is
+taken off the attribute again (clipped to [0, 1]; the remaining gain is reduced by what was
+actually taken off, so it decays as (1 - fade)^k unless the attribute hits 0). A questionnaire like the UNESCO MOST course's is
 administered before and after the course and at the end of the run: per trainee the mean of
 two 5-point items, round(1 + 4 * (latent + noise)) clipped to 1..5, on efficacy and capacity
 (openness and responsiveness for officials).
