@@ -176,7 +176,7 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
     d0 = np.abs(np.where(has_chair, chair_op, 0) - initial)
     d1 = np.abs(np.where(has_chair, chair_op, 0) - final)
     steered = has_chair & (d0 > MIN_STEER_DISTANCE) & ((d0 - d1) >= cfg.steer_share * d0)
-    proposal = np.where(heard, m, chair_op)
+    proposal = np.where(heard, m, np.nan)  # a lone neutral chair makes no proposal
     return {"chair_opinion": chair_op, "initial_mean": initial, "final_mean": final,
             "proposal": proposal, "steered": steered}
 
