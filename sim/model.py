@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from mesa.discrete_space import Network
 
-from sim.agents import Official, OfficialRole, Organisation, Resident
+from sim.agents import Official, OfficialRole, Organisation, Purpose, Resident
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
@@ -129,8 +129,6 @@ class CommunityModel(mesa.Model):
 
     def public_good_member(self) -> np.ndarray:
         """Boolean per resident: member of a public-good organisation."""
-        from sim.agents import Purpose
-
         public = np.zeros(self.organisation_id_counter + 1, dtype=bool)
         for org in self.organisations_by_id.values():
             public[org.org_id] = org.purpose is Purpose.PUBLIC_GOOD

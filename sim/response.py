@@ -57,7 +57,7 @@ def official_in_charge(model: CommunityModel, issue) -> Official:
 
 def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
     """Decide every proposal (vectorised over groups); groups without a proposal get rung 3."""
-    n, rng, state = meetings.n_groups, model.rng, model.state
+    n, rng = meetings.n_groups, model.rng
     threat = model.config.officials.threat_effect
     params = np.zeros((n, 5))  # responsiveness, load, openness, power_retained, official_view
     turnout = np.zeros(n)
