@@ -125,7 +125,7 @@ def pick_chairs(members: np.ndarray, group: np.ndarray, n_groups: int,
 
 def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.ndarray, np.ndarray]:
     """Form the groups of one issue's attendees; returns (group per member, chair per group)."""
-    cfg, state = model.config.deliberation, model.state
+    cfg, state = model.deliberation_rules, model.state
     rule = model.leader_assignment
     key = modes.group_key(model, cfg.mode, members)
     if rule == "self_selected":
@@ -145,7 +145,7 @@ def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.n
 def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
             chair: np.ndarray) -> dict[str, np.ndarray]:
     """Run the opinion rounds of the module docstring on every group at once."""
-    cfg, state = model.config.deliberation, model.state
+    cfg, state = model.deliberation_rules, model.state
     n_groups = len(chair)
     x = state.opinion[members].copy()
     has_chair = chair >= 0

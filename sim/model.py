@@ -4,7 +4,7 @@ Each step (``CommunityModel.step``), in order:
 
 1. interventions act (:mod:`sim.interventions`)
 2. public issues arise (:func:`sim.issues.arise_issues`)
-3. on a deliberation day (every ``deliberation.meeting_interval`` steps, if issues are open):
+3. on a deliberation day (every ``meeting_interval`` steps of the rules in force, if issues are open):
    residents decide whether to take part (:func:`sim.participation.decide_participation`),
    meetings are held (:func:`sim.deliberation.hold_meetings`), officials respond
    (:func:`sim.response.officials_respond`), residents learn (:func:`sim.attitudes.learn_from_meetings`),
@@ -17,6 +17,7 @@ Each step (``CommunityModel.step``), in order:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import mesa
@@ -82,6 +83,9 @@ class CommunityModel(mesa.Model):
         self._choose_initial_leaders()
         self._choose_representatives()
         self.leader_assignment = cfg.deliberation.leader_assignment
+        # the deliberation rules in force: a copy of config.deliberation that programmes may change
+        # (e.g. switch to cloud mode, raise facilitation); the config itself stays as it was run
+        self.deliberation_rules = dataclasses.replace(cfg.deliberation)
         self.interventions: list[Intervention] = [REGISTRY[name](params)
                                                   for name, params in cfg.interventions.items()]
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
@@ -141,7 +145,7 @@ class CommunityModel(mesa.Model):
         arise_issues(self)
         self.meetings, self.attendees = None, np.zeros(0, dtype=np.int64)
         self.state.rung_now[:] = Rung.MANIPULATION
-        self.is_deliberation_day = (self.steps % self.config.deliberation.meeting_interval == 0
+        self.is_deliberation_day = (self.steps % self.deliberation_rules.meeting_interval == 0
                                     and bool(self.open_issues()))
         if self.is_deliberation_day:
             self.deliberation_day()

@@ -48,7 +48,7 @@ def eligible(model: CommunityModel, mode: str) -> np.ndarray:
 
 def cost_factor(model: CommunityModel, mode: str) -> np.ndarray | float:
     """Multiplier on each resident's time cost: online taking part is cheaper."""
-    cloud = model.config.deliberation.cloud_cost_factor
+    cloud = model.deliberation_rules.cloud_cost_factor
     if mode == "cloud":
         return cloud
     if mode == "panoramic":

@@ -78,7 +78,7 @@ def neighbour_signals(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
 
 def decide_participation(model: CommunityModel) -> np.ndarray:
     """Draw who takes part this step among the residents the mode invites; returns their rows."""
-    state, mode = model.state, model.config.deliberation.mode
+    state, mode = model.state, model.deliberation_rules.mode
     invited = modes.eligible(model, mode)
     active_share, leader_pull = neighbour_signals(model)
     represents = modes.represents_others(model, mode)

@@ -1,0 +1,85 @@
+"""Cloud deliberation (Gulou, DOMAIN.md §2.1): deliberation in online chat groups per building
+(the model's courtyard), which lowers the cost of taking part and reaches younger residents.
+
+While the schedule is active the deliberation mode in force (``model.deliberation_rules.mode``)
+is ``mode``: ``cloud`` (only residents with online access are invited, each at the online cost
+factor ``deliberation.cloud_cost_factor``; groups are the courtyard chat groups) or ``panoramic``
+(online and offline together: the online at the online cost, the others at full cost); see
+:mod:`sim.modes`. Outside the schedule the configured mode is back in force. Online access rises
+with youth (``community.online_young`` 0.95, ``online_middle`` 0.8, ``online_elderly`` 0.35), so
+the young gain most.
+
+``online_share`` (when set) fixes the share of residents in the chat groups when the programme
+starts: round(online_share x n) residents are online, the change made by connecting offline
+residents (or disconnecting online ones) drawn at random.
+
+Reported: the share of young residents and of online residents among attendees, and attendees per
+deliberation day, before and while in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig
+from sim.schema import param
+from sim.state import AgeGroup
+
+ONLINE_MODES = ("cloud", "panoramic")
+
+
+@dataclass
+class CloudDeliberationParams(InterventionParams):
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1))
+    target: TargetConfig = param(TargetConfig(kind="all"))
+    mode: str = param("cloud", choices=ONLINE_MODES, doc="cloud: online only; panoramic: online and offline")
+    online_share: float | None = param(None, lo=0.0, hi=1.0,
+                                       doc="share of residents in the chat groups (null: those with online access)")
+
+
+class CloudDeliberation(Intervention):
+    name = "cloud_deliberation"
+    Params = CloudDeliberationParams
+    allowed_targets = ("all",)
+
+    def __init__(self, params: CloudDeliberationParams):
+        super().__init__(params)
+        self.connected = 0
+        self.recorded: set[int] = set()
+        # per period ("before", "in_force"): deliberation days, attendees, young, online attendees
+        self.tally = {k: np.zeros(4, dtype=np.int64) for k in ("before", "in_force")}
+
+    def record(self, model, step: int) -> None:
+        """Count the attendees of ``step`` (the step that has just run) once."""
+        if step < 1 or step in self.recorded or not model.is_deliberation_day:
+            return
+        self.recorded.add(step)
+        rows = model.attendees
+        period = "in_force" if self.schedule.active(step) else "before"
+        young = int((model.state.age_group[rows] == AgeGroup.YOUNG).sum())
+        self.tally[period] += (1, len(rows), young, int(model.state.online[rows].sum()))
+
+    def step(self, model) -> None:
+        self.record(model, model.steps - 1)
+        p, s = self.params, model.state
+        if model.steps == self.schedule.start and p.online_share is not None:
+            k = int(round(p.online_share * s.n))
+            online = np.flatnonzero(s.online)
+            if len(online) > k:
+                s.online[model.rng.choice(online, size=len(online) - k, replace=False)] = False
+            elif len(online) < k:
+                s.online[model.rng.choice(np.flatnonzero(~s.online), size=k - len(online), replace=False)] = True
+            self.connected = k - len(online)
+        in_force = self.schedule.active(model.steps)
+        model.deliberation_rules.mode = p.mode if in_force else model.config.deliberation.mode
+
+    def report(self, model) -> dict:
+        self.record(model, model.steps)
+        out = {"online_share": float(model.state.online.mean()), "connected": self.connected}
+        for period, (days, attendees, young, online) in self.tally.items():
+            out[f"attendees_per_day_{period}"] = attendees / days if days else None
+            out[f"young_share_of_attendees_{period}"] = young / attendees if attendees else None
+            out[f"online_share_of_attendees_{period}"] = online / attendees if attendees else None
+        return out
