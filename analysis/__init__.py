@@ -1,1 +1,2 @@
-"""Post-processing of run outputs (one run folder, or every run under a multirun folder)."""
+"""Post-processing of run outputs: tables of runs, designs for sweeps, sensitivity analysis and
+sweep reports (``python -m analysis summaries|design|gather|report``)."""

@@ -50,6 +50,11 @@ def precheck_arguments(argv: list[str]) -> None:
             for name in _names(value):
                 if name not in REGISTRY:
                     raise ConfigError("interventions", name, "allowed: " + ", ".join(sorted(REGISTRY)))
+        elif key == "experiment":
+            known = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
+            for name in _names(value):
+                if name not in known and name != "null":
+                    raise ConfigError("experiment", name, "allowed: " + ", ".join(known))
 
 
 def fail(error: ConfigError, outdir: Path | None = None, job_name: str | None = None) -> None:
@@ -68,15 +73,26 @@ def fail(error: ConfigError, outdir: Path | None = None, job_name: str | None = 
     raise SystemExit(2)
 
 
-@hydra.main(version_base="1.3", config_path=str(CONF), config_name="config")
+@hydra.main(version_base="1.3", config_path=str(CONF), config_name="sim")  # conf/sim.yaml: config.yaml + sweep
 def run(cfg: DictConfig) -> dict:
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
+    from sim.sweep.job import is_sweep_job, run_sweep_job
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
     raw = OmegaConf.to_container(cfg, resolve=True)
+    sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
+    experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
+    if experiment is not None:
+        from sim.experiments.command import run_experiment_command
+        return run_experiment_command(raw, experiment, outdir, lambda error: fail(error, outdir, hc.job.name))
+    if is_sweep_job(sweep, hc):
+        try:
+            return run_sweep_job(raw, sweep, hc)
+        except ConfigError as error:
+            fail(error, outdir, hc.job.name)
     try:
         model_cfg = validate_config(raw)
         started = time.perf_counter()

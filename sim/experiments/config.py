@@ -1,0 +1,261 @@
+"""The experiment's parameters (the ``experiment`` key of the composed config), validated before
+anything runs.
+
+:func:`validate_experiment` checks types and ranges with :func:`sim.schema.build`, then that
+the experiment can be carried out: known designs, estimators and outcomes; designs that fit the
+units, sites and periods (no more treated than units, no batch larger than the pool); a
+treatment bundle of known interventions; a power analysis on a configured design. The first
+problem raises :class:`sim.schema.ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.config import ModelConfig
+from sim.experiments.designs import DESIGN_KINDS, Design, Limits, build_design
+from sim.experiments.estimators import ESTIMATORS, POINT_ESTIMATORS
+from sim.experiments.measurement import MEASURES
+from sim.schema import ConfigError, build, param, probability
+
+KINDS = ("communities", "poll")
+BACKENDS = ("loky", "threading", "multiprocessing", "ray")
+
+
+@dataclass
+class Spread:
+    """A normal draw, mean and sd (clipped to the attribute's range)."""
+
+    mean: float = param(0.0)
+    sd: float = param(0.0, lo=0.0)
+
+
+@dataclass
+class HousingProfile:
+    """How a housing type shifts a community away from the base community config."""
+
+    weight: float = param(1.0, lo=0.0, doc="relative frequency of the type")
+    elderly_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.share_elderly")
+    online_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to every age group's online access")
+    trust_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.trust_mean")
+    capacity_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.capacity_mean")
+    topdown_years_shift: float = param(0.0, doc="added to the years of top-down discussion meetings")
+    ties_within_courtyard: float | None = param(None, lo=0.0, doc="network.courtyard.ties_within_courtyard (null: base)")
+
+
+DEFAULT_HOUSING = {  # illustrative profiles (docs/experiments.md, "Population")
+    "commodity": HousingProfile(0.45, -0.07, 0.08, -0.05, 0.03, -2.0, 3.0),
+    "work_unit": HousingProfile(0.25, 0.10, -0.05, 0.08, 0.0, 3.0, 6.0),
+    "affordable": HousingProfile(0.15, 0.0, 0.0, 0.0, -0.05, 0.0, 4.0),
+    "village_converted": HousingProfile(0.15, 0.05, -0.15, 0.03, -0.05, 1.0, 5.0),
+}
+
+
+@dataclass
+class PopulationConfig:
+    """Distributions the communities are drawn from, around the base community config."""
+
+    housing: dict[str, HousingProfile] = field(default_factory=lambda: dict(DEFAULT_HOUSING))
+    size_cv: float = param(0.2, lo=0.0, hi=1.0, doc="coefficient of variation of residents (lognormal)")
+    elderly_sd: float = probability(0.05, "sd of the share of elderly")
+    online_sd: float = probability(0.08, "sd of the shift in online access")
+    trust_sd: float = probability(0.08, "sd of baseline trust")
+    openness_sd: float = probability(0.12, "sd of cadres' openness")
+    topdown_years: Spread = param(Spread(5.0, 4.0), doc="years of top-down discussion meetings (>= 0)")
+    cadre_age: Spread = param(Spread(45.0, 8.0), doc="age of the community's secretary/director (25-65)")
+    topdown_openness_per_year: float = param(0.015, lo=0.0, doc="openness lost per year of top-down meetings")
+    topdown_efficacy_per_year: float = param(0.01, lo=0.0, doc="residents' efficacy lost per year of them")
+    openness_per_decade_older: float = param(0.05, lo=0.0, doc="openness lost per decade of cadre age over 45")
+    street_office_sd: float = probability(0.05, "sd of a street office's shift in responsiveness")
+
+
+@dataclass
+class PollIssue:
+    """One issue of a deliberative poll, on a 0..1 policy scale."""
+
+    salience: float = probability(0.5, "how much residents already care: firm views move less")
+    centre: float = probability(0.5, "centre of residents' initial views")
+    informed_view: float = probability(0.5, "where the balanced briefing points")
+
+
+@dataclass
+class PollConfig:
+    """A deliberative poll (New Haven 2002): participants, groups and issues."""
+
+    n_participants: int = param(320, lo=4, doc="sampled residents (treated and controls)")
+    n_towns: int = param(15, lo=1, doc="towns the participants come from (sites)")
+    n_groups: int = param(16, lo=1, doc="discussion groups the treated are dealt to at random")
+    n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale")
+    briefing_weight: float = probability(0.7, "pull of the briefing at salience 0")
+    ranking_noise: float = param(0.25, lo=0.0, doc="sd of considerations off the policy dimension")
+    survey_noise: float = param(0.03, lo=0.0, doc="sd of answer noise on the opinion scale")
+    town_sd: float = probability(0.05, "sd of a town's shift in initial views")
+    opinion_concentration: float = param(6.0, lo=0.0, lo_open=True, doc="Beta concentration of views")
+    issues: dict[str, PollIssue] = field(default_factory=lambda: {
+        "airport": PollIssue(0.8, 0.55, 0.5), "revenue_sharing": PollIssue(0.2, 0.7, 0.3)})
+
+
+@dataclass
+class RandomizationConfig:
+    statistic: str = param("difference_in_differences", choices=tuple(POINT_ESTIMATORS),
+                           doc="estimator whose estimate is re-computed on each re-drawn assignment")
+    draws: int = param(1000, lo=19, doc="re-drawn assignments")
+
+
+@dataclass
+class TruthConfig:
+    potential_outcomes: str = param("all", choices=("all", "assigned"),
+                                    doc="all: every unit untreated and treated at every start; assigned: only the drawn")
+    replications: int = param(200, lo=0, doc="re-drawn assignments for bias, coverage and power of each estimator")
+
+
+@dataclass
+class PowerConfig:
+    design: str | None = param(None, choices=DESIGN_KINDS, doc="design whose size varies (null: no power analysis)")
+    estimator: str = param("difference_in_differences", choices=tuple(POINT_ESTIMATORS))
+    outcome: str = param("satisfaction")
+    n_treated: list[int] = param([], doc="numbers of treated units (clusters for the cluster design)")
+    replications: int = param(200, lo=10)
+    additive_effects: list[float] = param([], doc="effects added to untreated outcomes (outcome units)")
+    target_power: float = param(0.8, lo=0.5, hi=0.99)
+
+
+@dataclass
+class ExperimentConfig:
+    name: str = param("experiment", doc="label in the outputs")
+    kind: str = param("communities", choices=KINDS, doc="units are simulated communities, or poll participants")
+    n_communities: int = param(118, lo=2)
+    n_street_offices: int = param(13, lo=1, doc="sites communities belong to (strata, clusters)")
+    n_periods: int = param(12, lo=2, doc="periods the run is cut into (the panel's time axis)")
+    population: PopulationConfig = param(PopulationConfig())
+    poll: PollConfig = param(PollConfig())
+    treatment: dict[str, Any] = param({}, doc="intervention name -> params; schedule counts from the treated period")
+    designs: dict[str, Any] = param({"complete": {}}, choices=DESIGN_KINDS)
+    outcomes: list[str] = param(["satisfaction"])
+    pretest: str = param("satisfaction", doc="outcome whose pre-period value blocks and guides officials")
+    estimators: list[str] = param(["difference_in_means", "difference_in_differences"], choices=tuple(ESTIMATORS))
+    confidence: float = param(0.95, lo=0.5, hi=0.999)
+    randomization: RandomizationConfig = param(RandomizationConfig())
+    truth: TruthConfig = param(TruthConfig())
+    power: PowerConfig = param(PowerConfig())
+    n_jobs: int = param(-1, doc="parallel jobs (joblib; -1: all cores)")
+    backend: str | None = param(None, choices=BACKENDS, doc="joblib backend (null: joblib's default, loky)")
+
+    @property
+    def n_units(self) -> int:
+        return self.poll.n_participants if self.kind == "poll" else self.n_communities
+
+    @property
+    def n_sites(self) -> int:
+        return self.poll.n_towns if self.kind == "poll" else self.n_street_offices
+
+    def limits(self) -> Limits:
+        poll = self.kind == "poll"
+        return Limits(self.n_units, self.n_sites, self.n_periods, self.n_units // self.n_sites,
+                      "experiment.poll.n_participants" if poll else "experiment.n_communities",
+                      "experiment.poll.n_towns" if poll else "experiment.n_street_offices")
+
+    def outcome_names(self) -> tuple[str, ...]:
+        if self.kind == "poll":
+            return tuple(f"{m}_{issue}" for issue in self.poll.issues
+                         for m in ("opinion", "support", "single_peaked"))
+        return tuple(MEASURES)
+
+
+def validate_experiment(raw: Mapping | None, base: ModelConfig) -> ExperimentConfig:
+    """Check the ``experiment`` mapping against :class:`ExperimentConfig` and the base config."""
+    from sim.interventions import build_intervention_params
+
+    exp = build(ExperimentConfig, raw, "experiment")
+    exp.designs = {kind: build_design(kind, params, "experiment.designs") for kind, params in exp.designs.items()}
+    if not exp.designs:
+        raise ConfigError("experiment.designs", {}, "needs at least one design; allowed: " + ", ".join(DESIGN_KINDS))
+    treatment, exp.treatment = exp.treatment, {}
+    for name, params in treatment.items():
+        try:
+            exp.treatment[name] = build_intervention_params(name, params)
+        except ConfigError as error:
+            raise ConfigError("experiment.treatment" + error.key.removeprefix("interventions"),
+                              error.value, error.allowed) from None
+    _check(exp, base)
+    return exp
+
+
+def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
+    poll = exp.kind == "poll"
+    allowed = exp.outcome_names()
+    for i, name in enumerate(exp.outcomes):
+        if name not in allowed:
+            raise ConfigError(f"experiment.outcomes[{i}]", name, "allowed: " + ", ".join(allowed))
+    if not exp.outcomes:
+        raise ConfigError("experiment.outcomes", [], "needs at least one outcome; allowed: " + ", ".join(allowed))
+    if exp.pretest not in allowed:
+        raise ConfigError("experiment.pretest", exp.pretest, "allowed: " + ", ".join(allowed))
+    if not exp.estimators:
+        raise ConfigError("experiment.estimators", [], "needs at least one; allowed: " + ", ".join(ESTIMATORS))
+    if poll:
+        if exp.n_periods != 2:
+            raise ConfigError("experiment.n_periods", exp.n_periods, "must be 2 for a poll: before and after")
+        if not exp.poll.issues:
+            raise ConfigError("experiment.poll.issues", {}, "needs at least one issue")
+        if exp.treatment:
+            raise ConfigError("experiment.treatment", list(exp.treatment),
+                              "must be empty for a poll: the treatment is deliberating")
+    else:
+        if not exp.treatment:
+            raise ConfigError("experiment.treatment", {}, "needs at least one intervention; allowed: "
+                              + ", ".join(_intervention_names()))
+        for name in exp.treatment:
+            if name in base.interventions:
+                raise ConfigError(f"experiment.treatment.{name}", name,
+                                  "is already switched on for every community in interventions")
+        if exp.truth.potential_outcomes == "assigned" and exp.truth.replications > 0:
+            raise ConfigError("experiment.truth.replications", exp.truth.replications,
+                              "must be 0 with truth.potential_outcomes=assigned: re-drawn assignments need "
+                              "every community's potential outcomes (potential_outcomes=all)")
+        if base.network.kind == "edgelist" and exp.population.size_cv > 0:
+            raise ConfigError("experiment.population.size_cv", exp.population.size_cv,
+                              "must be 0 with network.kind=edgelist: a surveyed network has a fixed size")
+        if base.steps < exp.n_periods:
+            raise ConfigError("experiment.n_periods", exp.n_periods, f"must be <= steps ({base.steps})")
+        if sum(h.weight for h in exp.population.housing.values()) <= 0:
+            raise ConfigError("experiment.population.housing", {k: h.weight for k, h in exp.population.housing.items()},
+                              "at least one housing type needs weight > 0")
+    if exp.n_sites > exp.n_units:
+        key = exp.limits().sites_key
+        raise ConfigError(key, exp.n_sites, f"must be <= {exp.limits().units_key} ({exp.n_units})")
+    lim = exp.limits()
+    for kind, design in exp.designs.items():
+        design.check(f"experiment.designs.{kind}", lim)
+    _check_power(exp, lim)
+    if exp.backend == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError("experiment.backend", exp.backend, "needs Ray installed (pip install 'ray[default]')")
+
+
+def _check_power(exp: ExperimentConfig, lim: Limits) -> None:
+    p = exp.power
+    if p.design is None:
+        return
+    if p.design not in exp.designs:
+        raise ConfigError("experiment.power.design", p.design, "allowed: the configured designs: "
+                          + ", ".join(exp.designs))
+    if p.outcome not in exp.outcomes:
+        raise ConfigError("experiment.power.outcome", p.outcome, "allowed: " + ", ".join(exp.outcomes))
+    if not p.n_treated:
+        raise ConfigError("experiment.power.n_treated", [], "needs at least one number of treated units")
+    design: Design = exp.designs[p.design]
+    for i, k in enumerate(p.n_treated):
+        try:
+            design.resized(k).check(f"experiment.designs.{p.design}", lim)
+        except ConfigError as error:
+            raise ConfigError(f"experiment.power.n_treated[{i}]", k,
+                              f"the {p.design} design cannot treat {k}: {error}") from None
+
+
+def _intervention_names() -> list[str]:
+    from sim.interventions import REGISTRY
+
+    return sorted(REGISTRY)

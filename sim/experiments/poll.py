@@ -1,0 +1,141 @@
+"""A deliberative poll (New Haven 2002, DOMAIN.md §2.3), simulated with the model's own
+discussion rule.
+
+Participants come from ``n_towns`` towns. On each issue j (a 0..1 policy scale with
+``n_alternatives`` options at a_k = k / (K - 1)) participant i holds a view x_ij ~ Beta around
+the issue's centre shifted by their town, and considerations off the policy dimension
+eta_ijk ~ N(0, ranking_noise). Their utility for option k is u_ijk = -|a_k - x_ij| + eta_ijk; the
+ranking of the options is *single-peaked* on the scale when it rises to one peak and falls after
+it (Black 1948; List, Luskin, Fishkin & McLean 2013).
+
+Treated participants are dealt at random to ``n_groups`` groups (fewer if there are fewer than
+two per group) with neutral moderators (no chair), then, per issue:
+
+1. briefing: x <- x + briefing_weight (1 - salience) (informed_view - x);
+2. discussion: :func:`sim.deliberation.discuss`, the model's Friedkin-Johnsen / Hegselmann-Krause
+   averaging, on the view and on every consideration, with susceptibility scaled by
+   (1 - salience).
+
+Controls are surveyed twice without deliberating. Answers carry survey noise, drawn once per
+participant and wave, so a participant's untreated and treated answers share it.
+
+What is assumed, not derived: that firm views on a salient issue move less (the (1 - salience)
+scaling) and that a balanced briefing points to ``informed_view`` (Farrar et al. 2010 report large
+movement on the low-salience issue). What follows from the averaging rule: discussing the
+considerations together pulls them toward the group's, whose mean has smaller spread, so
+rankings line up with the shared dimension and become more often single-peaked.
+
+Outcomes per issue and wave: ``opinion_<issue>`` (reported view), ``support_<issue>`` (view
+above 0.5), ``single_peaked_<issue>`` (1 if the ranking is single-peaked).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.config import DeliberationConfig, ModelConfig
+from sim.deliberation import discuss
+from sim.experiments.config import ExperimentConfig, PollIssue
+from sim.experiments.seeds import generator
+from sim.state import beta_draws
+
+
+@dataclass
+class _RoomState:
+    opinion: np.ndarray
+    influence: np.ndarray
+
+
+@dataclass
+class Room:
+    """The part of a model :func:`sim.deliberation.discuss` reads: the discussion rules in force
+    and the participants' current values on one dimension."""
+
+    deliberation_rules: DeliberationConfig
+    state: _RoomState
+
+    @property
+    def config(self) -> SimpleNamespace:
+        return SimpleNamespace(deliberation=self.deliberation_rules)
+
+
+def single_peaked(utility: np.ndarray) -> np.ndarray:
+    """Rows whose utilities over options ordered on the scale rise strictly to the peak and fall
+    strictly after it."""
+    peak = utility.argmax(axis=1)
+    rising = np.diff(utility, axis=1) > 0
+    before_peak = np.arange(utility.shape[1] - 1)[None, :] < peak[:, None]
+    return (rising == before_peak).all(axis=1)
+
+
+class Poll:
+    """Participants of a poll and what they answer with or without deliberating."""
+
+    def __init__(self, exp: ExperimentConfig, base: ModelConfig, seed: int):
+        self.cfg, self.deliberation, self.seed = exp.poll, base.deliberation, seed
+        cfg, n = exp.poll, exp.poll.n_participants
+        rng = generator(seed, "poll", "participants")
+        self.town = rng.integers(0, cfg.n_towns, n)
+        self.interest = beta_draws(rng, base.community.interest_mean, base.community.attribute_concentration, n)
+        self.positions = np.linspace(0, 1, cfg.n_alternatives)
+        self.view, self.considerations, self.noise = {}, {}, {}
+        for issue, spec in cfg.issues.items():
+            shift = rng.normal(0, cfg.town_sd, cfg.n_towns)[self.town]
+            centre = np.clip(spec.centre + shift, 0.02, 0.98)
+            k = cfg.opinion_concentration
+            self.view[issue] = rng.beta(k * centre, k * (1 - centre))
+            self.considerations[issue] = rng.normal(0, cfg.ranking_noise, (n, cfg.n_alternatives))
+            self.noise[issue] = rng.normal(0, cfg.survey_noise, (n, 2))
+        self.outcomes = tuple(f"{m}_{issue}" for issue in cfg.issues for m in ("opinion", "support", "single_peaked"))
+
+    def has(self, first: np.ndarray) -> bool:
+        return True
+
+    def untreated(self) -> dict[str, np.ndarray]:
+        return self.observed(np.full(len(self.town), -1))
+
+    def groups(self, treated: np.ndarray) -> np.ndarray:
+        """Random, balanced groups for the treated, from a stream keyed by who is treated (the same
+        participants always get the same groups)."""
+        n_treated = len(treated)
+        n_groups = max(1, min(self.cfg.n_groups, n_treated // 2))
+        key = zlib.crc32(np.asarray(treated, dtype=np.int64).tobytes())
+        order = generator(self.seed, "poll", "groups", key).permutation(n_treated)
+        group = np.empty(n_treated, dtype=np.int64)
+        group[order] = np.arange(n_treated) % n_groups
+        return group
+
+    def discuss(self, values: np.ndarray, group: np.ndarray, spec: PollIssue) -> np.ndarray:
+        """The model's discussion rule on one dimension, moderators neutral (no chair)."""
+        cfg = dataclasses.replace(self.deliberation,
+                                  susceptibility=self.deliberation.susceptibility * (1 - spec.salience))
+        room = Room(cfg, _RoomState(values.copy(), np.zeros(len(values))))
+        members = np.arange(len(values))
+        discuss(room, members, group, np.full(int(group.max()) + 1, -1))
+        return room.state.opinion
+
+    def observed(self, first: np.ndarray) -> dict[str, np.ndarray]:
+        treated = np.flatnonzero(first >= 0)
+        group = self.groups(treated) if len(treated) else np.zeros(0, dtype=np.int64)
+        out = {}
+        for issue, spec in self.cfg.issues.items():
+            view = np.repeat(self.view[issue][:, None], 2, axis=1)
+            cons = np.repeat(self.considerations[issue][:, :, None], 2, axis=2)
+            if len(treated):
+                x = self.view[issue][treated]
+                x = x + self.cfg.briefing_weight * (1 - spec.salience) * (spec.informed_view - x)
+                view[treated, 1] = self.discuss(x, group, spec)
+                for k in range(self.cfg.n_alternatives):
+                    cons[treated, k, 1] = self.discuss(self.considerations[issue][treated, k], group, spec)
+            reported = np.clip(view + self.noise[issue], 0, 1)
+            utility = -np.abs(self.positions[None, :, None] - view[:, None, :]) + cons
+            out[f"opinion_{issue}"] = reported
+            out[f"support_{issue}"] = (reported > 0.5).astype(float)
+            out[f"single_peaked_{issue}"] = np.column_stack(
+                [single_peaked(utility[:, :, w]) for w in range(2)]).astype(float)
+        return out

@@ -1,0 +1,95 @@
+"""One job of a multirun: plan its runs, skip them if its folder already holds them, else run
+them and write its rows (and, for a single run, the usual run files)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hydra.types import RunMode
+
+from sim.schema import ConfigError
+from sim.sweep.plan import plan_job
+from sim.sweep.rows import run_row, timeseries_rows
+from sim.sweep.settings import SweepSettings, read_settings
+from sim.sweep.store import read_done, write_job
+
+log = logging.getLogger("sim.sweep")
+
+
+def is_sweep_job(sweep: Mapping | None, hc: Any) -> bool:
+    """A job of a multirun, or a single run given sweep settings (which :func:`run_sweep_job` refuses)."""
+    sweep = sweep or {}
+    return hc.mode == RunMode.MULTIRUN or any(sweep.get(f.name, f.default) != f.default
+                                              for f in dataclasses.fields(SweepSettings))
+
+
+def _require_multirun(settings: SweepSettings) -> None:
+    for f in dataclasses.fields(SweepSettings):
+        value = getattr(settings, f.name)
+        if value != f.default:
+            raise ConfigError(f"sweep.{f.name}", value, "takes effect in a multirun: add -m")
+
+
+def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
+    """A job with bad input: print the one-line error and remove what Hydra wrote for it, as a
+    single run does (:func:`sim.cli.fail`), but end normally, so that jobs running alongside in
+    other processes finish; the multirun then exits with status 2 (:mod:`sim.sweep.callbacks`)."""
+    from sim.cli import fail
+
+    try:
+        fail(error, job_dir, hc.job.name)
+    except SystemExit:
+        pass
+    return {"job": int(hc.job.num), "refused": str(error)}
+
+
+def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
+    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig."""
+    from sim.cli import format_summary
+    from sim.model import CommunityModel
+    from sim.outputs import summarise, write_outputs
+
+    settings = read_settings(sweep)
+    if hc.mode != RunMode.MULTIRUN:
+        _require_multirun(settings)
+    job, job_dir = int(hc.job.num), Path(hc.runtime.output_dir)
+    try:
+        runs = plan_job(raw, list(hc.overrides.task), settings)
+        ids = [run.run_id for run in runs]
+        done = read_done(job_dir)
+        if done is not None and done["runs"] != ids:
+            raise ConfigError("hydra.sweep.dir", hc.sweep.dir,
+                              f"its job folder {job_dir} holds other runs (another config, design or chunking); "
+                              "to resume a sweep rerun the same command, else choose a new folder")
+    except ConfigError as error:
+        return _refuse(error, job_dir, hc)
+    if done is not None:
+        log.info("job %d: its %d runs are already done (%s)", job, len(ids), job_dir)
+        return {"job": job, "runs": len(ids), "skipped": True}
+    scenario = hc.runtime.choices.get("scenario")
+    started = time.perf_counter()
+    rows, series, model_seconds = [], [], []
+    summary: dict = {}
+    for run in runs:
+        t0 = time.perf_counter()
+        model = CommunityModel(run.config)
+        model.run_for(run.config.steps)
+        summary = summarise(model, scenario=scenario)
+        model_seconds.append(time.perf_counter() - t0)
+        rows.append(run_row(run, job, summary))
+        series.append(timeseries_rows(run, model.timeseries()))
+        if settings.single_run:
+            write_outputs(model, job_dir, summary)
+            print(format_summary(summary, job_dir, model_seconds[-1]))
+    record = {"job": job, "runs": ids, "parameters": list(runs[0].parameters),
+              "model_seconds": model_seconds, "seconds": time.perf_counter() - started}
+    write_job(job_dir, rows, series, record)
+    if settings.single_run:
+        return summary
+    log.info("job %d: %d runs in %.1f s", job, len(runs), record["seconds"])
+    return {"job": job, "runs": len(ids), "skipped": False}

@@ -1,0 +1,130 @@
+"""Experiment configs: the shipped scenarios compose and validate; designs that cannot be carried out,
+unknown estimators, designs and outcomes are refused before anything runs, naming the key."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+
+from sim.config import validate_config
+from sim.experiments import prepare
+from sim.experiments.config import validate_experiment
+from sim.experiments.measurement import period_of_step
+from sim.schema import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = sorted(p.stem for p in (ROOT / "conf" / "experiment").glob("*.yaml"))
+
+
+def composed(name: str, *overrides: str) -> tuple[dict, dict]:
+    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=[f"experiment={name}", *overrides])
+    raw = OmegaConf.to_container(cfg, resolve=True)
+    return raw, raw.pop("experiment")
+
+
+def test_the_three_scenarios_and_the_small_one_are_shipped():
+    assert {"gulou", "sao_tome", "new_haven", "gulou_small"} <= set(EXPERIMENTS)
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_every_experiment_config_composes_and_validates(name):
+    base, exp = composed(name)
+    validated = validate_experiment(exp, validate_config(base))
+    assert validated.name == name
+    assert validated.designs and validated.outcomes and validated.estimators
+
+
+def test_gulou_is_the_gulou_design():
+    base, exp = composed("gulou")
+    e = validate_experiment(exp, validate_config(base))
+    assert (e.n_communities, e.n_street_offices) == (118, 13)
+    batches = e.designs["staggered"].params.batches
+    assert [(b.period, b.size, b.one_per_site) for b in batches] == [(5, 13, True), (7, 14, False)]
+    assert e.outcomes == ["satisfaction", "self_governance"]
+    assert (base["steps"], base["community"]["n_residents"]) == (156, 2000)
+
+
+def test_gulou_plan_builds_every_arm_of_every_community():
+    base, exp = composed("gulou_small")
+    plan = prepare(base, exp)
+    assert len(plan.communities) == 30
+    assert plan.starts() == [4, 6]
+    assert len(plan.configs) == 30 * 3
+    treated = plan.configs[(0, 4)]
+    training = treated.interventions["empowerment_training"]
+    assert training.schedule.start == 19  # the first week of period 5 (0-based 4) of 52 weeks in 12 periods
+    assert period_of_step(np.array([18, 19]), 52, 12).tolist() == [3, 4]
+    assert "empowerment_training" not in plan.configs[(0, -1)].interventions
+    assert treated.seed == plan.configs[(0, -1)].seed
+
+
+def refused(name: str, mutate, key: str):
+    base, exp = composed(name)
+    exp = copy.deepcopy(exp)
+    mutate(base, exp)
+    with pytest.raises(ConfigError) as err:
+        prepare(base, exp)
+    assert err.value.key == key, str(err.value)
+    assert str(err.value).startswith(f"config error: {key} = ")
+    return err.value
+
+
+def test_more_treated_than_communities_is_refused():
+    error = refused("gulou", lambda b, e: e["designs"]["complete"].update(n_treated=118),
+                    "experiment.designs.complete.n_treated")
+    assert "experiment.n_communities = 118" in str(error)
+
+
+def test_a_batch_larger_than_the_pool_is_refused():
+    refused("gulou", lambda b, e: e["designs"]["staggered"]["batches"][1].update(size=105),
+            "experiment.designs.staggered.batches[1].size")
+
+
+def test_one_per_street_office_cannot_exceed_the_offices():
+    refused("gulou", lambda b, e: e["designs"]["staggered"]["batches"][0].update(size=14),
+            "experiment.designs.staggered.batches[0].size")
+
+
+def test_unknown_estimator_design_and_outcome_are_refused():
+    refused("gulou", lambda b, e: e.update(estimators=["difference_in_means", "synthetic_control"]),
+            "experiment.estimators[1]")
+    refused("gulou", lambda b, e: e["designs"].update(lottery={}), "experiment.designs")
+    refused("gulou", lambda b, e: e.update(outcomes=["happiness"]), "experiment.outcomes[0]")
+    refused("new_haven", lambda b, e: e.update(outcomes=["satisfaction"]), "experiment.outcomes[0]")
+
+
+def test_power_analysis_must_fit_its_design():
+    refused("gulou", lambda b, e: e["power"].update(n_treated=[10, 118]), "experiment.power.n_treated[1]")
+    refused("sao_tome", lambda b, e: e["power"].update(design="cluster"), "experiment.power.design")
+    refused("gulou", lambda b, e: e["power"].update(outcome="participation"), "experiment.power.outcome")
+
+
+def test_treatment_bundle_is_validated_as_interventions():
+    refused("gulou", lambda b, e: e.update(treatment={"free_lunch": {}}), "experiment.treatment.free_lunch")
+    refused("gulou", lambda b, e: e["treatment"]["empowerment_training"].update(fade=2.0),
+            "experiment.treatment.empowerment_training.fade")
+    refused("gulou", lambda b, e: e["treatment"]["empowerment_training"]["schedule"].update(start=200),
+            "experiment.treatment.empowerment_training.schedule.start")
+    refused("gulou", lambda b, e: e.update(treatment={}), "experiment.treatment")
+
+
+def test_periods_sites_and_truth_must_be_consistent():
+    refused("gulou", lambda b, e: e.update(n_periods=200), "experiment.n_periods")
+    refused("gulou", lambda b, e: e["designs"]["complete"].update(start_period=13),
+            "experiment.designs.complete.start_period")
+    refused("gulou", lambda b, e: e.update(n_street_offices=200), "experiment.n_street_offices")
+    refused("gulou", lambda b, e: e["designs"]["cluster"].update(n_clusters=13), "experiment.designs.cluster.n_clusters")
+    refused("gulou", lambda b, e: e["truth"].update(potential_outcomes="assigned", replications=10),
+            "experiment.truth.replications")
+    refused("new_haven", lambda b, e: e.update(n_periods=3), "experiment.n_periods")
+    refused("new_haven", lambda b, e: e.update(treatment={"empowerment_training": {}}), "experiment.treatment")
+
+
+def test_bad_base_config_is_refused_under_its_own_key():
+    refused("gulou", lambda b, e: b["deliberation"].update(mode="carrier_pigeon"), "deliberation.mode")
