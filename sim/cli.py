@@ -21,7 +21,6 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import validate_config
-from sim.interventions import REGISTRY
 from sim.schema import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +28,13 @@ CONF = ROOT / "conf"
 log = logging.getLogger("sim")
 
 
+def presets(folder: Path) -> list[str]:
+    """Names of the YAML presets in a config-group folder."""
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
 def known_scenarios() -> list[str]:
-    return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+    return presets(ROOT / "scenarios")
 
 
 def _names(value: str) -> list[str]:
@@ -39,22 +43,22 @@ def _names(value: str) -> list[str]:
 
 
 def precheck_arguments(argv: list[str]) -> None:
-    """Refuse unknown scenario and intervention names before Hydra composes anything."""
+    """Refuse unknown scenario, intervention and experiment names before Hydra composes anything."""
     for arg in argv:
         key, _, value = arg.lstrip("+~").partition("=")
         if key == "scenario":
-            for name in _names(value):
-                if name not in known_scenarios():
-                    raise ConfigError("scenario", name, "allowed: " + ", ".join(known_scenarios()))
+            known = known_scenarios()
         elif key == "interventions":
-            for name in _names(value):
-                if name not in REGISTRY:
-                    raise ConfigError("interventions", name, "allowed: " + ", ".join(sorted(REGISTRY)))
+            from sim.interventions import REGISTRY  # imports Mesa: only when programmes are named
+
+            known = sorted(REGISTRY)
         elif key == "experiment":
-            known = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
-            for name in _names(value):
-                if name not in known and name != "null":
-                    raise ConfigError("experiment", name, "allowed: " + ", ".join(known))
+            known = presets(CONF / "experiment") + ["null"]
+        else:
+            continue
+        for name in _names(value):
+            if name not in known:
+                raise ConfigError(key, name, "allowed: " + ", ".join(n for n in known if n != "null"))
 
 
 def fail(error: ConfigError, outdir: Path | None = None, job_name: str | None = None) -> None:
