@@ -128,6 +128,8 @@ class Organisation(Agent):
         self.purpose = purpose
         self.capacity = float(model.state.capacity[leader.resident.idx])
         self.founded_step = model.steps
+        # names the organisation in the random streams (sim/streams.py), whatever its id
+        self.stream_key = (model.steps << 32) | leader.resident.idx
         self.funds = 0.0
         model.organisations_by_id[self.org_id] = self
         model.state.organisation[leader.resident.idx] = self.org_id

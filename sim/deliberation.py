@@ -65,15 +65,16 @@ class Meetings:
         return np.where(self.chair >= 0, np.abs(self.chair_opinion - self.final_mean), np.nan)
 
 
-def form_groups(key: np.ndarray, group_size: int, rng: np.random.Generator) -> np.ndarray:
+def form_groups(key: np.ndarray, group_size: int, tiebreak: np.ndarray) -> np.ndarray:
     """Split people sharing a key into groups of at most ``group_size``, in random order.
 
-    Returns a group index per person (0..G-1). Groups never mix keys (courtyards).
+    ``tiebreak`` holds one uniform per person (their place in the queue within a key). Returns a
+    group index per person (0..G-1). Groups never mix keys (courtyards).
     """
     n = len(key)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((rng.random(n), key))
+    order = np.lexsort((tiebreak, key))
     sorted_key = key[order]
     run_start = np.r_[0, np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1]
     run_id = np.cumsum(np.r_[0, sorted_key[1:] != sorted_key[:-1]])
@@ -90,16 +91,18 @@ def form_groups(key: np.ndarray, group_size: int, rng: np.random.Generator) -> n
 
 
 def place_leaders(leaders: np.ndarray, n_groups: int, rule: str, model: CommunityModel,
-                  issue_view: float, group_sizes: np.ndarray) -> np.ndarray:
+                  issue_view: float, group_sizes: np.ndarray, stream_key: int = 0) -> np.ndarray:
     """Group index for each attending leader under the leader-assignment rule.
 
-    * ``random`` (São Tomé): leaders are shuffled and dealt round-robin, so they spread evenly;
+    * ``random`` (São Tomé): leaders are shuffled and dealt round-robin, so they spread evenly
+      (each leader's place in the deal is their own draw; the groups' order is the issue's,
+      ``stream_key``);
     * ``appointed``: cadres deal the leaders closest to the officials' view to the largest groups.
     (``self_selected`` leaders are not dealt: they sit in their own courtyard's group.)
     """
     if rule == "random":
-        order = model.rng.permutation(len(leaders))
-        slots = model.rng.permutation(n_groups)
+        order = np.argsort(model.streams.uniform("leaders.deal", leaders), kind="stable")
+        slots = model.streams.generator("leaders.slots", stream_key).permutation(n_groups)
     else:
         order = np.argsort(np.abs(model.state.opinion[leaders] - issue_view), kind="stable")
         slots = np.argsort(-group_sizes, kind="stable")
@@ -128,17 +131,18 @@ def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.n
     cfg, state = model.deliberation_rules, model.state
     rule = model.leader_assignment
     key = modes.group_key(model, cfg.mode, members)
+    queue = model.streams.uniform("groups.queue", members)  # each attendee's place in the queue
     if rule == "self_selected":
-        group = form_groups(key, cfg.group_size, model.rng)
+        group = form_groups(key, cfg.group_size, queue)
         n_groups = int(group.max()) + 1
     else:
         is_leader = state.is_leader[members]
         group = np.empty(len(members), dtype=np.int64)
-        group[~is_leader] = form_groups(key[~is_leader], cfg.group_size, model.rng)
+        group[~is_leader] = form_groups(key[~is_leader], cfg.group_size, queue[~is_leader])
         n_groups = int(group[~is_leader].max()) + 1 if (~is_leader).any() else 1
         sizes = np.bincount(group[~is_leader], minlength=n_groups)
         group[is_leader] = place_leaders(members[is_leader], n_groups, rule, model,
-                                         issue.official_view, sizes)
+                                         issue.official_view, sizes, issue.stream_key)
     return group, pick_chairs(members, group, n_groups, state.influence)
 
 
@@ -182,14 +186,16 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
 
 
 def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
-    """Representatives without an issue of their own join a random open issue's meeting."""
+    """Representatives without an issue of their own join a random open issue's meeting, with an
+    opinion ~ Beta(2, 2) on it."""
     state = model.state
     loose = rows[state.current_issue[rows] < 0]
     if len(loose) == 0:
         return
     open_ids = np.array([i.issue_id for i in model.open_issues()])
-    state.current_issue[loose] = model.rng.choice(open_ids, len(loose))
-    state.opinion[loose] = model.rng.beta(2.0, 2.0, len(loose))
+    pick = (model.streams.uniform("representatives.issue", loose) * len(open_ids)).astype(np.int64)
+    state.current_issue[loose] = open_ids[pick]
+    state.opinion[loose] = model.streams.beta("representatives.opinion", loose, 2.0, 2.0)
 
 
 def hold_meetings(model: CommunityModel, attendees: np.ndarray) -> Meetings:

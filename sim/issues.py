@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.ladder import Rung
+from sim.streams import fold
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -30,6 +31,7 @@ class Issue:
     touched: np.ndarray  # row indices of residents with a stake
     official_view: float  # the outcome officials would choose alone, in [0, 1]
     arisen_step: int
+    stream_key: int  # names the issue in the random streams (sim/streams.py), whatever its id
     status: IssueStatus = IssueStatus.OPEN
     decision_rung: Rung | None = None
     decided_step: int | None = None
@@ -44,24 +46,37 @@ def arise_issues(model: CommunityModel) -> list[Issue]:
     its scope. Each touched resident gets a stake = salience x U(0.5, 1.5) (clipped to 1) and an
     opinion ~ Beta(4c, 4(1-c)) around the issue's centre c ~ U(0.2, 0.8); the issue becomes their
     current issue (a resident holds one current issue, the newest).
+
+    Random numbers: the count of a scope at a step comes from the stream ``issues.count``; the
+    k-th issue of a scope at a step draws everything else from its own stream, keyed by
+    (scope, k), so an issue's draws never depend on what else happened before it.
     """
-    cfg, rng, state = model.config.issues, model.rng, model.state
+    cfg, state = model.config.issues, model.state
     expected = {"courtyard": cfg.rate * state.n / 1000, "community": cfg.community_rate}
     new = []
     for scope, mean in expected.items():
         names = [k for k, spec in cfg.kinds.items() if spec.scope == scope and spec.weight > 0]
         if not names:
             continue
-        weights = np.array([cfg.kinds[k].weight for k in names])
-        for _ in range(rng.poisson(mean)):
-            kind = names[rng.choice(len(names), p=weights / weights.sum())]
-            new.append(raise_issue(model, kind))
+        cdf = np.cumsum([cfg.kinds[k].weight for k in names])
+        for k in range(model.streams.generator("issues.count", scope).poisson(mean)):
+            u = model.streams.uniform_one("issue.kind", scope, k)
+            kind = names[min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), len(names) - 1)]
+            new.append(raise_issue(model, kind, stream_key=fold(model.steps, scope, k)))
     return new
 
 
-def raise_issue(model: CommunityModel, kind: str) -> Issue:
-    """Put one issue of ``kind`` on the community's agenda (see :func:`arise_issues`)."""
-    cfg, rng, state = model.config.issues, model.rng, model.state
+def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None) -> Issue:
+    """Put one issue of ``kind`` on the community's agenda (see :func:`arise_issues`).
+
+    ``stream_key`` names the issue in every draw about it (its courtyards, stakes and opinions,
+    reading its results, responses to its groups) whatever its id; an issue raised by hand
+    (``stream_key`` None) is named by its step and id.
+    """
+    cfg, state = model.config.issues, model.state
+    if stream_key is None:
+        stream_key = fold(model.steps, "raised", len(model.issues))
+    rng = model.streams.generator("issue", stream_key)
     spec = cfg.kinds[kind]
     community_wide = spec.scope == "community"
     if community_wide:
@@ -72,7 +87,7 @@ def raise_issue(model: CommunityModel, kind: str) -> Issue:
         touched = model.residents_of(chosen)
     centre = rng.uniform(0.2, 0.8)
     issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
-                  official_view=float(rng.uniform(0, 1)), arisen_step=model.steps)
+                  official_view=float(rng.uniform(0, 1)), arisen_step=model.steps, stream_key=stream_key)
     state.current_issue[touched] = issue.issue_id
     state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
     state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))

@@ -21,13 +21,14 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 
-def draw_influence(model: CommunityModel, n: int) -> np.ndarray:
-    return model.rng.gamma(4.0, model.config.leaders.influence_mean / 4.0, n)
+def draw_influence(model: CommunityModel, rows: np.ndarray) -> np.ndarray:
+    """Influence ~ Gamma(4, influence_mean / 4), one draw per new leader's row."""
+    return model.streams.gamma("leaders.influence", rows, 4.0, model.config.leaders.influence_mean / 4.0)
 
 
 def promote(model: CommunityModel, rows: np.ndarray) -> list[Leader]:
     """Make the residents at ``rows`` leaders (the Resident agents stay; a Leader role is added)."""
-    influence = draw_influence(model, len(rows))
+    influence = draw_influence(model, rows)
     return [Leader(model, model.residents[int(r)], float(f)) for r, f in zip(rows, influence)]
 
 
@@ -35,8 +36,9 @@ def emerge_leaders(model: CommunityModel) -> list[Leader]:
     cfg, s = model.config.leaders, model.state
     eligible = (~s.is_leader & (s.meetings_attended >= cfg.emergence_min_meetings)
                 & (s.capacity >= cfg.emergence_capacity))
-    chance = cfg.emergence_rate * s.efficacy
-    return promote(model, np.flatnonzero(eligible & (model.rng.random(s.n) < chance)))
+    rows = np.flatnonzero(eligible)
+    chance = cfg.emergence_rate * s.efficacy[rows]
+    return promote(model, rows[model.streams.uniform("leaders.emerge", rows) < chance])
 
 
 def step_down_leaders(model: CommunityModel) -> int:
@@ -45,7 +47,8 @@ def step_down_leaders(model: CommunityModel) -> int:
     if not leaders:
         return 0
     rows = np.array([leader.resident.idx for leader in leaders])
-    leaving = (s.efficacy[rows] < cfg.stepdown_efficacy) & (model.rng.random(len(rows)) < cfg.stepdown_rate)
+    leaving = ((s.efficacy[rows] < cfg.stepdown_efficacy)
+               & (model.streams.uniform("leaders.step_down", rows) < cfg.stepdown_rate))
     for leader in np.array(leaders, dtype=object)[leaving]:
         leader.step_down()
     return int(leaving.sum())

@@ -39,6 +39,7 @@ from sim.participation import decide_participation
 from sim.reporters import REPORTERS
 from sim.response import Responses, officials_respond
 from sim.state import ResidentState
+from sim.streams import Streams
 
 
 class CommunityModel(mesa.Model):
@@ -48,14 +49,16 @@ class CommunityModel(mesa.Model):
         cfg = config if isinstance(config, ModelConfig) else validate_config(config)
         super().__init__(rng=cfg.seed)
         self.config = cfg
-        # measurement draws (questionnaires) use their own stream so measuring never changes the run
-        self.survey_rng = np.random.default_rng(np.random.SeedSequence(cfg.seed).spawn(1)[0])
+        # every rule draws from named streams (common random numbers, sim/streams.py); Mesa's own
+        # generator self.rng is left to Mesa and never drawn from by a rule
+        self.streams = Streams(cfg.seed, clock=lambda: self.steps)
 
-        net = build_network(cfg, self.rng)
+        net = build_network(cfg, self.streams.generator("network"))
         self.node_labels = net.labels
         self.adjacency = net.adjacency()
         self.degree = np.diff(self.adjacency.indptr)
-        self.state = ResidentState.draw(cfg.community, net.courtyard, net.household, self.rng)
+        self.state = ResidentState.draw(cfg.community, net.courtyard, net.household,
+                                        self.streams.generator("residents"))
         self.n_courtyards = int(net.courtyard.max()) + 1
         # residents by courtyard: rows courtyard_rows[courtyard_start[c]:courtyard_start[c + 1]]
         self.courtyard_rows = np.argsort(net.courtyard, kind="stable")
@@ -88,21 +91,23 @@ class CommunityModel(mesa.Model):
         self.deliberation_rules = dataclasses.replace(cfg.deliberation)
         self.interventions: list[Intervention] = [REGISTRY[name](params)
                                                   for name, params in cfg.interventions.items()]
+        for intervention in self.interventions:
+            intervention.streams = self.streams.child(intervention.name)
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
 
     # -- set-up -------------------------------------------------------------------------------
     def _choose_initial_leaders(self) -> None:
-        """Leaders are the active residents: drawn with weight capacity x interest."""
+        """Leaders are the active residents: drawn without replacement with weight capacity x interest."""
         k = self.config.leaders.n_initial
         if k == 0:
             return
         w = self.state.capacity * self.state.interest + 1e-9
-        promote(self, np.sort(self.rng.choice(self.state.n, size=k, replace=False, p=w / w.sum())))
+        promote(self, self.streams.weighted_sample("leaders.initial", np.arange(self.state.n), k, w))
 
     def _choose_representatives(self) -> None:
         """Council members (council mode) and one representative per household (all-member mode)."""
         s, d = self.state, self.config.deliberation
-        score = s.interest + s.capacity + s.is_leader + self.rng.normal(0, 0.1, s.n)
+        score = s.interest + s.capacity + s.is_leader + 0.1 * self.streams.normal("representatives", np.arange(s.n))
         self.council_member = np.zeros(s.n, dtype=bool)
         self.council_member[np.argsort(-score, kind="stable")[: d.council_size]] = True
         order = np.lexsort((-s.interest, s.household))
@@ -181,7 +186,7 @@ class CommunityModel(mesa.Model):
             of_issue = meetings.issue_id == issue_id
             rung = Rung(int(responses.rung[of_issue].max()))
             if (responses.response[of_issue] != Response.IGNORED).any():  # results published
-                reader = self.rng.random(len(issue.touched)) < s.interest[issue.touched]
+                reader = self.streams.uniform("results.read", issue.touched, issue.stream_key) < s.interest[issue.touched]
                 told = issue.touched[reader & (s.rung_now[issue.touched] < Rung.INFORMING)]
                 s.rung_now[told] = Rung.INFORMING
             close_issue(self, issue, rung)

@@ -34,43 +34,47 @@ def organisation_sizes(model: CommunityModel) -> np.ndarray:
 
 
 def found_organisations(model: CommunityModel) -> None:
-    cfg, s, rng = model.config.organisations, model.state, model.rng
+    cfg, s, streams = model.config.organisations, model.state, model.streams
     leaders = [ldr for ldr in model.agents_by_type.get(Leader, []) if ldr.organisation is None]
     if not leaders:
         return
     rows = np.array([ldr.resident.idx for ldr in leaders])
-    draws = rng.random((len(leaders), 2))
-    founds = (s.organisation[rows] < 0) & (draws[:, 0] < cfg.founding_rate * s.capacity[rows])
-    for leader, public in zip(np.array(leaders, dtype=object)[founds], draws[founds, 1] < cfg.public_good_share):
+    founds = (s.organisation[rows] < 0) & (streams.uniform("organisations.found", rows)
+                                           < cfg.founding_rate * s.capacity[rows])
+    public_good = streams.uniform("organisations.purpose", rows[founds]) < cfg.public_good_share
+    for leader, public in zip(np.array(leaders, dtype=object)[founds], public_good):
         Organisation(model, leader, Purpose.PUBLIC_GOOD if public else Purpose.RECREATIONAL)
 
 
 def recruit_members(model: CommunityModel) -> None:
-    s, rng, adj = model.state, model.rng, model.adjacency
+    s, streams, adj = model.state, model.streams, model.adjacency
     members = np.flatnonzero(s.organisation >= 0)
-    inviters = members[rng.random(len(members)) < model.config.organisations.recruit_rate]
+    inviters = members[streams.uniform("organisations.invite", members) < model.config.organisations.recruit_rate]
     inviters = inviters[model.degree[inviters] > 0]
     if len(inviters) == 0:
         return
-    pick = adj.indptr[inviters] + (rng.random(len(inviters)) * model.degree[inviters]).astype(np.int64)
+    whom = streams.uniform("organisations.invitee", inviters)
+    pick = adj.indptr[inviters] + (whom * model.degree[inviters]).astype(np.int64)
     invitee = adj.indices[pick]
-    accept = (s.organisation[invitee] < 0) & (rng.random(len(invitee)) < s.interest[invitee])
+    accept = (s.organisation[invitee] < 0) & (streams.uniform("organisations.accept", inviters)
+                                              < s.interest[invitee])
     invitee, org = invitee[accept], s.organisation[inviters[accept]]
     _, first = np.unique(invitee, return_index=True)
     s.organisation[invitee[first]] = org[first]
 
 
 def convert_organisations(model: CommunityModel) -> None:
-    cfg, s, rng = model.config.organisations, model.state, model.rng
+    cfg, s = model.config.organisations, model.state
     sizes = organisation_sizes(model)
     for org in model.organisations():
         if org.purpose is Purpose.RECREATIONAL and org.leader is not None and sizes[org.org_id] >= cfg.conversion_min_size:
-            if rng.random() < cfg.conversion_rate * s.efficacy[org.leader.resident.idx]:
+            if model.streams.uniform_one("organisations.convert", org.stream_key) < (
+                    cfg.conversion_rate * s.efficacy[org.leader.resident.idx]):
                 org.purpose = Purpose.PUBLIC_GOOD
 
 
 def decay_organisations(model: CommunityModel) -> None:
-    cfg, s, rng = model.config.organisations, model.state, model.rng
+    cfg, s = model.config.organisations, model.state
     sizes = organisation_sizes(model)
     capacity = np.zeros(len(sizes))
     for org in model.organisations():
@@ -82,7 +86,7 @@ def decay_organisations(model: CommunityModel) -> None:
     members = np.flatnonzero(s.organisation >= 0)
     leader_rows = s.is_leader[members]
     p_leave = cfg.leave_rate * (2 - capacity[s.organisation[members]])
-    leaving = members[~leader_rows & (rng.random(len(members)) < p_leave)]
+    leaving = members[~leader_rows & (model.streams.uniform("organisations.leave", members) < p_leave)]
     s.organisation[leaving] = -1
 
 

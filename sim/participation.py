@@ -89,7 +89,9 @@ def decide_participation(model: CommunityModel) -> np.ndarray:
         belief=state.belief, active_share=active_share, threshold=state.threshold, leader_pull=leader_pull,
         public_good_member=model.public_good_member(), mode_cost=modes.cost_factor(model, mode),
         represents=np.asarray(represents, dtype=float))
-    takes_part = invited & (model.rng.random(state.n) < prob)
+    rows = np.flatnonzero(invited)
+    takes_part = np.zeros(state.n, dtype=bool)
+    takes_part[rows] = model.streams.uniform("participation", rows) < prob[rows]
     state.belief += model.config.participation.belief_rate * (active_share - state.belief)
     state.took_part[:] = takes_part
     return np.flatnonzero(takes_part)

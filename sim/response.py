@@ -57,22 +57,24 @@ def official_in_charge(model: CommunityModel, issue) -> Official:
 
 def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
     """Decide every proposal (vectorised over groups); groups without a proposal get rung 3."""
-    n, rng = meetings.n_groups, model.rng
+    n, streams = meetings.n_groups, model.streams
     threat = model.config.officials.threat_effect
     params = np.zeros((n, 5))  # responsiveness, load, openness, power_retained, official_view
     turnout = np.zeros(n)
+    group_key = np.zeros(n, dtype=np.uint64)  # names each group in the streams: issue key ^ its number
     for issue_id in np.unique(meetings.issue_id):
         issue = model.issues[int(issue_id)]
         o = official_in_charge(model, issue)
         sel = meetings.issue_id == issue_id
         params[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
         turnout[sel] = min(1.0, meetings.size[sel].sum() / max(1, len(issue.touched)))
+        group_key[sel] = np.uint64(issue.stream_key) ^ np.arange(sel.sum(), dtype=np.uint64)
     resp, load, openness, retained, view = params.T
-    residents_decide = rng.random(n) >= retained
+    residents_decide = streams.uniform("response.who_decides", group_key) >= retained
     p_respond = np.clip(resp * (1 - load) + threat * turnout, 0, 1)
-    responded = residents_decide | (rng.random(n) < p_respond)
+    responded = residents_decide | (streams.uniform("response.respond", group_key) < p_respond)
     p_adopt = openness * (1 - np.abs(np.nan_to_num(meetings.proposal) - view))
-    adopted = residents_decide | (responded & (rng.random(n) < p_adopt))
+    adopted = residents_decide | (responded & (streams.uniform("response.adopt", group_key) < p_adopt))
     response = np.where(adopted, Response.ADOPTED,
                         np.where(responded, Response.PARTLY_ADOPTED, Response.IGNORED)).astype(np.int8)
     in_public_good_org = model.public_good_member()[meetings.members]

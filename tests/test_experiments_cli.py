@@ -13,13 +13,15 @@ SMALL = ("experiment=gulou_small", "experiment.n_communities=16", "steps=26", "c
          "experiment.power.replications=20", "experiment.n_jobs=1")
 FILES = {"effects.csv", "event_study.csv", "replications.csv", "power.csv", "mde.csv", "panel.parquet",
          "event_study.png", "estimates_vs_truth.png", "replications.png", "power_curve.png", "report.html",
-         "summary.json"}
+         "effect_heterogeneity.csv", "heterogeneity_fit.csv", "heterogeneity.png", "summary.json"}
 REPLICATION_FILES = {"replications.csv", "replications.png"}
+HETEROGENEITY_FILES = {"effect_heterogeneity.csv", "heterogeneity_fit.csv", "heterogeneity.png"}  # communities only
 
 
 def check_outputs(run_dir, designs: int, outcomes: int, estimators: int, units: int, periods: int,
-                  replications: bool = True):
+                  replications: bool = True, communities: bool = True):
     files = FILES if replications else FILES - REPLICATION_FILES
+    files = files if communities else files - HETEROGENEITY_FILES
     assert files == {p.name for p in run_dir.iterdir()} - {".hydra", "cli.log"}
     assert not list(run_dir.glob(".partial-*"))
     effects = pd.read_csv(run_dir / "effects.csv")
@@ -30,7 +32,7 @@ def check_outputs(run_dir, designs: int, outcomes: int, estimators: int, units: 
     panel = pd.read_parquet(run_dir / "panel.parquet")
     assert len(panel) == designs * units * periods
     report = (run_dir / "report.html").read_text()
-    assert report.count('src="data:image/png;base64,') == (4 if replications else 3)
+    assert report.count('src="data:image/png;base64,') == 3 + replications + communities
     summary = json.loads((run_dir / "summary.json").read_text())
     assert set(summary["files"]) == files
     return effects, summary
@@ -67,14 +69,14 @@ def test_an_unknown_experiment_is_refused(run_sim, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, designs, outcomes, estimators, units, periods, replications", [
-    ("gulou", 5, 2, 5, 118, 12, False),
-    ("sao_tome", 2, 2, 3, 56, 2, True),
-    ("new_haven", 3, 5, 3, 320, 2, True),
+@pytest.mark.parametrize("name, designs, outcomes, estimators, units, periods, replications, communities", [
+    ("gulou", 5, 2, 5, 118, 12, False, True),
+    ("sao_tome", 2, 2, 3, 56, 2, True, True),
+    ("new_haven", 3, 5, 3, 320, 2, True, False),
 ])
 def test_the_scenarios_run_and_their_reports_render(run_sim, tmp_path, name, designs, outcomes, estimators, units,
-                                                    periods, replications):
+                                                    periods, replications, communities):
     run_dir = tmp_path / name
     result = run_sim(f"experiment={name}", f"hydra.run.dir={run_dir}", cwd=tmp_path, timeout=1800)
     assert result.returncode == 0, result.stderr
-    check_outputs(run_dir, designs, outcomes, estimators, units, periods, replications)
+    check_outputs(run_dir, designs, outcomes, estimators, units, periods, replications, communities)

@@ -255,3 +255,32 @@ def test_poll_experiment_estimates_against_its_truth():
     key = ("complete", "opinion_revenue_sharing", "difference_in_differences")
     assert row.loc[key, "true_effect"] < -0.1
     assert row.loc[key, "covered"]
+
+
+# -- common random numbers make per-community truths meaningful --------------------------------------
+def test_a_treatment_that_does_nothing_has_a_true_effect_of_exactly_zero_in_every_community():
+    no_op = copy.deepcopy(TINY)
+    no_op["treatment"] = {"empowerment_training": {
+        "schedule": {"start": 1, "period": 4}, "target": {"kind": "residents", "count": 20},
+        "capacity_gain": 0.0, "efficacy_gain": 0.0, "openness_gain": 0.0, "responsiveness_gain": 0.0}}
+    plan = prepare(TINY_BASE, no_op)
+    source, arms, _ = simulate(plan)
+    results = analyse(plan, source, arms)
+    for start in (2, 3):
+        for outcome in source.outcomes:
+            np.testing.assert_array_equal(source.panels[start][outcome], source.panels[-1][outcome])
+    assert (results.heterogeneity["true_effect"] == 0).all()
+    assert (results.effects["true_effect"] == 0).all()
+
+
+def test_heterogeneity_table_holds_every_treated_run_with_its_covariates(tiny):
+    plan, source, _, _, results = tiny
+    table = results.heterogeneity
+    assert len(table) == 8 * 2 * 2  # communities x starts x outcomes
+    assert {"housing", "n_residents", "share_elderly", "topdown_years", "cadre_age"} <= set(table)
+    unit, start = 3, 2
+    row = table[(table["unit"] == unit) & (table["first_treated_period"] == start + 1)
+                & (table["outcome"] == "satisfaction")]
+    expected = source.panels[start]["satisfaction"][unit, -1] - source.panels[-1]["satisfaction"][unit, -1]
+    assert row["true_effect"].item() == expected
+    assert row["n_residents"].item() == plan.communities[unit].n_residents

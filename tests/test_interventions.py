@@ -43,18 +43,18 @@ def test_schedule_repeats_every_period_until_end():
 ])
 def test_deterministic_targets(make_model, target, expected):
     model = make_model()
-    np.testing.assert_array_equal(np.sort(select_target(model, target).rows), expected(model))
+    np.testing.assert_array_equal(np.sort(select_target(model, target, model.streams.child("test")).rows), expected(model))
 
 
 def test_drawn_targets(make_model):
     model = make_model(leaders={"n_initial": 10})
-    rows = select_target(model, TargetConfig(kind="residents", count=25)).rows
+    rows = select_target(model, TargetConfig(kind="residents", count=25), model.streams.child("test")).rows
     assert len(rows) == 25 and len(np.unique(rows)) == 25
-    leaders = select_target(model, TargetConfig(kind="leaders", count=4)).rows
+    leaders = select_target(model, TargetConfig(kind="leaders", count=4), model.streams.child("test")).rows
     assert len(leaders) == 4 and model.state.is_leader[leaders].all()
-    share = select_target(model, TargetConfig(kind="share", share=0.5)).rows
+    share = select_target(model, TargetConfig(kind="share", share=0.5), model.streams.child("test")).rows
     assert 100 < len(share) < 200
-    officials = select_target(model, TargetConfig(kind="officials", count=2)).officials
+    officials = select_target(model, TargetConfig(kind="officials", count=2), model.streams.child("test")).officials
     assert len(officials) == 2 and all(isinstance(o, Official) for o in officials)
 
 

@@ -37,14 +37,17 @@ from sim.experiments.measurement import period_start_step
 from sim.experiments.poll import Poll
 from sim.experiments.population import Community, attributes_frame, draw_population, treated_config
 from sim.experiments.power import power_analysis
+from sim.experiments.heterogeneity import community_effects
+from sim.experiments.heterogeneity import fit as heterogeneity_fit
 from sim.experiments.runner import run_communities
 from sim.experiments.seeds import generator
 from sim.experiments.truth import (OutcomeSource, PotentialOutcomes, operating_characteristics, replicate,
                                    true_effect, true_event_effects)
 
 OUTPUT_FILES = ("effects.csv", "event_study.csv", "replications.csv", "power.csv", "mde.csv",
-                "panel.parquet", "event_study.png", "estimates_vs_truth.png", "replications.png",
-                "power_curve.png", "report.html")
+                "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet", "event_study.png",
+                "estimates_vs_truth.png", "replications.png", "power_curve.png", "heterogeneity.png",
+                "report.html")
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Results:
     operating: pd.DataFrame | None = None
     power: pd.DataFrame | None = None
     mde: pd.DataFrame | None = None
+    heterogeneity: pd.DataFrame | None = None  # each community's true effect and covariates
+    heterogeneity_fit: pd.DataFrame | None = None
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -183,6 +188,9 @@ def analyse(plan: Plan, source: OutcomeSource, arms: dict[str, Arm]) -> Results:
                       pd.DataFrame(means))
     _replications(plan, source, arms, results)
     _power(plan, source, arms, results)
+    if exp.kind == "communities":
+        results.heterogeneity = community_effects(source, plan.communities, exp.outcomes, exp.n_periods - 1)
+        results.heterogeneity_fit = heterogeneity_fit(results.heterogeneity)
     return results
 
 
@@ -269,6 +277,9 @@ def write_outputs(plan: Plan, results: Results, outdir: Path, seconds: float) ->
         if results.power is not None:
             results.power.to_csv(tmp / "power.csv", index=False)
             results.mde.to_csv(tmp / "mde.csv", index=False)
+        if results.heterogeneity is not None:
+            results.heterogeneity.to_csv(tmp / "effect_heterogeneity.csv", index=False)
+            results.heterogeneity_fit.to_csv(tmp / "heterogeneity_fit.csv", index=False)
         results.panel.to_parquet(tmp / "panel.parquet", index=False)
         write_report(tmp, plan, results)
         summary = {

@@ -185,6 +185,16 @@ def write_report(outdir: Path, plan, results) -> Path:
         wide = power.pivot_table(index="n_treated", columns="scenario", values="power", sort=False)
         parts.append("<p>Power by effect scenario (none: the share of false rejections).</p>")
         parts.append(_table(wide.reset_index()))
+    if results.heterogeneity is not None and len(results.heterogeneity):
+        from sim.experiments.heterogeneity import figure as heterogeneity_figure
+
+        parts.append("<h2>Effect heterogeneity</h2><p>Each community's true effect at the post-test "
+                     "(its treated run minus its untreated run; common random numbers make the "
+                     "difference the treatment's alone), against the community's attributes. The fit: "
+                     "change in the effect per standard deviation of each attribute (OLS).</p>")
+        heterogeneity_figure(results.heterogeneity, outdir / "heterogeneity.png")
+        parts.append(_image(outdir / "heterogeneity.png", "True effect by community attribute"))
+        parts.append(_table(results.heterogeneity_fit))
     style = ("body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
              "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{padding:2px 6px;"
              "border-bottom:1px solid #ddd;text-align:right}img{max-width:100%}figcaption{font-size:12px}")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from sim.schema import ConfigError, build, param, probability
+from sim.streams import Streams
 
 if TYPE_CHECKING:
     from sim.agents import Official
@@ -60,28 +61,33 @@ class Target:
     officials: list[Official]
 
 
-def select_target(model: CommunityModel, cfg: TargetConfig) -> Target:
-    """Draw the target from the model's generator (a fresh draw each time the programme fires)."""
+def select_target(model: CommunityModel, cfg: TargetConfig, streams: Streams) -> Target:
+    """Draw the target from the programme's own streams (a fresh draw each time it fires).
+
+    Per resident: ``share`` takes those whose uniform is below the share; ``residents`` and
+    ``leaders`` with a count take the ``count`` with the smallest uniforms (:meth:`Streams.sample`),
+    so whether a resident is reached depends on their own draw, not on the order of a list.
+    Officials are numbered (cadres 0.., the street office last) and drawn the same way.
+    """
     from sim.agents import Leader, Official
 
-    rng, n = model.rng, model.state.n
+    n = model.state.n
     rows, officials = np.zeros(0, dtype=np.int64), []
     if cfg.kind == "all":
         rows = np.arange(n)
     elif cfg.kind == "share":
-        rows = np.flatnonzero(rng.random(n) < cfg.share)
+        rows = np.flatnonzero(streams.uniform("target", np.arange(n)) < cfg.share)
     elif cfg.kind == "residents":
-        rows = np.sort(rng.choice(n, size=min(n, cfg.count if cfg.count is not None else n), replace=False))
+        rows = streams.sample("target", np.arange(n), n if cfg.count is None else cfg.count)
     elif cfg.kind == "courtyards":
         rows = np.flatnonzero(np.isin(model.state.courtyard, cfg.courtyards))
     elif cfg.kind == "leaders":
-        leader_rows = np.array([ldr.resident.idx for ldr in model.agents_by_type.get(Leader, [])], dtype=np.int64)
-        k = len(leader_rows) if cfg.count is None else min(cfg.count, len(leader_rows))
-        rows = np.sort(rng.choice(leader_rows, size=k, replace=False)) if k else leader_rows
+        leader_rows = np.sort([ldr.resident.idx for ldr in model.agents_by_type.get(Leader, [])]).astype(np.int64)
+        rows = streams.sample("target", leader_rows, len(leader_rows) if cfg.count is None else cfg.count)
     else:
-        pool = list(model.agents_by_type.get(Official, []))
-        k = len(pool) if cfg.count is None else min(cfg.count, len(pool))
-        officials = [pool[i] for i in sorted(rng.choice(len(pool), size=k, replace=False))]
+        pool = [o for o in model.agents_by_type.get(Official, [])]
+        k = len(pool) if cfg.count is None else cfg.count
+        officials = [pool[i] for i in streams.sample("target.officials", np.arange(len(pool)), k)]
     return Target(rows, officials)
 
 
@@ -127,11 +133,13 @@ class Intervention:
     def __init__(self, params: InterventionParams):
         self.params = params
         self.schedule = params.schedule
+        # the programme's own random streams (sites prefixed with its name); the model sets them
+        self.streams: Streams = Streams(0).child(self.name)
 
     def step(self, model: CommunityModel) -> None:
         """Called at the start of every model step; by default applies when the schedule fires."""
         if self.schedule.fires(model.steps):
-            self.apply(model, select_target(model, self.params.target))
+            self.apply(model, select_target(model, self.params.target, self.streams))
 
     def apply(self, model: CommunityModel, target: Target) -> None:
         """What the programme does on a step it fires."""

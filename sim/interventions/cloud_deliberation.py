@@ -68,9 +68,9 @@ class CloudDeliberation(Intervention):
             k = int(round(p.online_share * s.n))
             online = np.flatnonzero(s.online)
             if len(online) > k:
-                s.online[model.rng.choice(online, size=len(online) - k, replace=False)] = False
+                s.online[self.streams.sample("disconnect", online, len(online) - k)] = False
             elif len(online) < k:
-                s.online[model.rng.choice(np.flatnonzero(~s.online), size=k - len(online), replace=False)] = True
+                s.online[self.streams.sample("connect", np.flatnonzero(~s.online), k - len(online))] = True
             self.connected = k - len(online)
         in_force = self.schedule.active(model.steps)
         model.deliberation_rules.mode = p.mode if in_force else model.config.deliberation.mode

@@ -210,12 +210,13 @@ class CommunityPublicFund(Intervention):
     def procedure_step(self, model: CommunityModel, year: FundYear, name: str, spec: ProcedureStep) -> None:
         s, p = model.state, self.params
         if name == "publicise":
-            takers, invited = publish(model, np.arange(s.n)), s.n
+            takers, invited = publish(model, np.arange(s.n), self.streams, name), s.n
         else:
             rows = self.invited(model, name, year)
             invited = len(rows)
             duty = p.council_duty if name == "council_vote" else 0.0
-            takers = take_part(model, rows, cost=spec.cost, stake=p.fund_stake, represents=duty)
+            takers = take_part(model, rows, streams=self.streams, cost=spec.cost, stake=p.fund_stake,
+                               represents=duty, key=name)
         self.time_spent += float((s.time_cost[takers] * spec.cost).sum())
         if name != "publicise":  # readers of the notice are informed, not taking part
             year.participants.update(takers.tolist())
@@ -252,7 +253,7 @@ class CommunityPublicFund(Intervention):
         """Area index named by each ballot (see module docstring)."""
         s, p = model.state, self.params
         weights = np.array([p.area_weights.get(a, 0.0) for a in AREAS])
-        area = model.rng.choice(len(AREAS), size=len(rows), p=weights / weights.sum())
+        area = self.streams.categorical("ballot", rows, weights / weights.sum())
         purpose = {org.org_id: org.purpose for org in model.organisations()}
         for k, r in enumerate(rows):
             org = purpose.get(int(s.organisation[r]))
@@ -290,7 +291,7 @@ class CommunityPublicFund(Intervention):
         kinds = {kind for kind, a in p.issue_areas.items() if a == area}
         due = sorted((i for i in model.open_issues() if i.kind in kinds), key=lambda i: (i.arisen_step, i.issue_id))
         for issue in due[:n_works]:
-            publish(model, issue.touched)
+            publish(model, issue.touched, self.streams, issue.stream_key)
             k = len(issue.touched)
             learn(model, issue.touched, np.ones(k), np.ones(k), np.ones(k), attended=False)
             close_issue(model, issue, Rung.DELEGATED_POWER)
@@ -311,7 +312,7 @@ class CommunityPublicFund(Intervention):
         pool = np.array(sorted(year.participants), dtype=np.int64)
         if len(pool) < n:
             pool = np.arange(s.n)
-        rows = np.sort(model.rng.choice(pool, size=min(n, len(pool)), replace=False))
+        rows = self.streams.sample("course_places", pool, n)
         s.capacity[rows] = np.minimum(1.0, s.capacity[rows] + p.training_capacity_gain)
         self.trainees += len(rows)
         return len(rows) * p.training_cost

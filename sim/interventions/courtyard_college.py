@@ -102,7 +102,7 @@ class CourtyardCollege(Intervention):
         for cohort in self.cohorts:
             cohort.gains = cohort.gains + add_to_trainees(model, cohort, -cohort.gains * self.params.fade)
         if self.schedule.fires(model.steps):
-            self.apply(model, select_target(model, self.params.target))
+            self.apply(model, select_target(model, self.params.target, self.streams))
         for intake in self.intakes:
             week = model.steps - intake.step
             for k, (name, tier) in enumerate(self.params.tiers.in_order()):
@@ -127,7 +127,7 @@ class CourtyardCollege(Intervention):
         self.intakes.append(Intake(model.steps, len(rows), rows, []))
 
     def session(self, model, intake: Intake, k: int, name: str, tier: Tier) -> None:
-        came = intake.active[model.rng.random(len(intake.active)) < self.params.attendance]
+        came = intake.active[self.streams.uniform("attend", intake.active, name) < self.params.attendance]
         intake.active = came
         intake.completed.append(len(came))
         self.log.append((name, model.steps))
@@ -142,7 +142,7 @@ class CourtyardCollege(Intervention):
     def practicum(self, model, intake: Intake) -> None:
         p, s = self.params, model.state
         graduates = intake.active
-        success = model.rng.random(len(graduates)) < np.minimum(1.0, s.capacity[graduates] + p.supervision)
+        success = self.streams.uniform("practicum", graduates) < np.minimum(1.0, s.capacity[graduates] + p.supervision)
         for row in graduates[success]:
             org = model.organisations_by_id.get(int(s.organisation[row]))
             resident = model.residents[int(row)]

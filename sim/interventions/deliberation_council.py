@@ -165,7 +165,7 @@ class DeliberationCouncil(Intervention):
         group = s.courtyard // p.courtyards_per_group
         n_groups = int(group.max()) + 1
         population = np.bincount(group, minlength=n_groups)
-        standing = s.interest + s.capacity + s.is_leader + model.rng.normal(0, p.election_noise, s.n)
+        standing = s.interest + s.capacity + s.is_leader + p.election_noise * self.streams.normal("election", np.arange(s.n))
         n_cadres = min(p.cadre_seats, len(model.cadres))
         size = max(p.council_size, p.seats_per_group * n_groups + n_cadres)
         cadre_seats = min(n_cadres, int(np.floor(p.cadre_share_max * size + 1e-9)))
@@ -186,7 +186,7 @@ class DeliberationCouncil(Intervention):
     # -- agenda ---------------------------------------------------------------------------------
     def agenda(self, model: CommunityModel) -> list[tuple]:
         """(issue, source, petitioners) in tabling order, at most ``agenda_max``."""
-        p, s, rng = self.params, model.state, model.rng
+        p, s = self.params, model.state
         open_issues = sorted(model.open_issues(), key=lambda i: (not i.community_wide, i.arisen_step, i.issue_id))
         open_ids = {i.issue_id for i in open_issues}
         items = [(issue, "cadres", np.zeros(0, dtype=np.int64)) for issue in open_issues[: p.cadre_items]]
@@ -195,13 +195,14 @@ class DeliberationCouncil(Intervention):
             if issue.issue_id in tabled:
                 continue
             holders = issue.touched[s.current_issue[issue.touched] == issue.issue_id]
-            signs = rng.random(len(holders)) < p.signing_rate * s.interest[holders] * s.stake[holders]
+            signs = (self.streams.uniform("petition", holders, issue.stream_key)
+                     < p.signing_rate * s.interest[holders] * s.stake[holders])
             if signs.sum() >= p.petition_min:
                 items.append((issue, "petition", holders[signs]))
                 tabled.add(issue.issue_id)
         members = self.council.members
         own = s.current_issue[members]
-        wants = (own >= 0) & (rng.random(len(members)) < p.tabling_rate)
+        wants = (own >= 0) & (self.streams.uniform("tabling", members) < p.tabling_rate)
         for issue_id in np.unique(own[wants]):
             issue = model.issues[int(issue_id)]
             if issue_id not in tabled and issue.issue_id in open_ids:
@@ -214,10 +215,11 @@ class DeliberationCouncil(Intervention):
         items = self.agenda(model)
         if not items:
             return
-        p, s, rng, c = self.params, model.state, model.rng, self.council
+        p, s, c = self.params, model.state, self.council
         self.counts["sittings"] += 1
-        present = take_part(model, c.members, cost=p.sitting_cost, represents=p.member_duty)
-        cadres = [o for o in c.cadres if rng.random() >= o.admin_load]
+        present = take_part(model, c.members, streams=self.streams, cost=p.sitting_cost, represents=p.member_duty)
+        busy = self.streams.uniform("cadre_busy", np.arange(len(c.cadres)))
+        cadres = [o for o, u in zip(c.cadres, busy) if u >= o.admin_load]
         n_present = len(present) + len(cadres)
         self.present_shares.append(n_present / c.size)
         s.meetings_attended[present] += 1
@@ -231,16 +233,16 @@ class DeliberationCouncil(Intervention):
 
     def decide(self, model: CommunityModel, issue, source: str, present: np.ndarray, cadres: list,
                petitioners: np.ndarray) -> None:
-        p, s, rng = self.params, model.state, model.rng
+        p, s, streams, key = self.params, model.state, self.streams, issue.stream_key
         holders = issue.touched[s.current_issue[issue.touched] == issue.issue_id]
         motion = float(s.opinion[holders].mean()) if len(holders) else 0.5
         own = s.current_issue[present] == issue.issue_id
-        view = np.where(own, s.opinion[present], rng.beta(2.0, 2.0, len(present)))
-        votes = rng.random(len(present)) < 1 - np.abs(view - motion)
-        cadre_votes = rng.random(len(cadres)) < 1 - abs(issue.official_view - motion)
+        view = np.where(own, s.opinion[present], streams.beta("view", present, 2.0, 2.0, key))
+        votes = streams.uniform("vote", present, key) < 1 - np.abs(view - motion)
+        cadre_votes = streams.uniform("cadre_vote", np.arange(len(cadres)), key) < 1 - abs(issue.official_view - motion)
         cadre_line = bool(cadre_votes.sum() > len(cadres) / 2) if cadres else None
         if not p.secret_ballot and cadres:
-            votes = np.where(rng.random(len(present)) < p.open_ballot_conformity, cadre_line, votes)
+            votes = np.where(streams.uniform("conform", present, key) < p.open_ballot_conformity, cadre_line, votes)
         yes = int(votes.sum() + cadre_votes.sum())
         outcome = tally(yes, len(present) + len(cadres), self.council.size, p.quorum, p.pass_share)
         passed = outcome == PASSED
@@ -249,7 +251,7 @@ class DeliberationCouncil(Intervention):
         rung = int(meeting_rungs(np.array([Response.ADOPTED]), np.array([False]), np.array([o.power_retained]),
                                  np.array([False]), cfg.partnership_threshold, cfg.delegation_threshold)[0])
         procedure = 1.0 if p.secret_ballot else 0.5
-        publish(model, issue.touched)
+        publish(model, issue.touched, self.streams, key)
         raise_rungs(model, petitioners, Rung.CONSULTATION)
         raise_rungs(model, present, rung)
         n = len(present)

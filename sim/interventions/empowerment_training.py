@@ -77,11 +77,17 @@ class EmpowermentTraining(Intervention):
     def __init__(self, params: EmpowermentTrainingParams):
         super().__init__(params)
         self.cohorts: list[Cohort] = []
+        self.waves = 0  # questionnaires given so far: each wave draws its own measurement stream
+
+    def measurement(self, site: str) -> np.random.Generator:
+        """A stream for measuring only (never read by a rule), so measuring never changes the run."""
+        self.waves += 1
+        return self.streams.child("measurement").generator(site, self.waves)
 
     def questionnaire(self, model, cohort: Cohort) -> np.ndarray:
         """Each trainee's mean score on two 5-point items (1 = strongly disagree ... 5)."""
         latent = latent_scores(model, cohort)
-        noise = model.survey_rng.normal(0, self.params.questionnaire_noise, latent.shape)
+        noise = self.measurement("questionnaire").normal(0, self.params.questionnaire_noise, latent.shape)
         return np.clip(np.rint(1 + 4 * (latent + noise)), 1, 5).mean(axis=1)
 
     def step(self, model) -> None:

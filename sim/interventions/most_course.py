@@ -13,7 +13,7 @@ two-item 5-point questionnaire before, right after and at the end of the run.
 
 **Observation during the course**: each trainee is seen taking an active part in the
 participatory sessions with probability equal to the mean of their two raised attributes after
-the course (drawn from ``model.survey_rng``, so observing never changes the run).
+the course (drawn from the programme's measurement stream, so observing never changes the run).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class MostCourse(EmpowermentTraining):
             cohort.initial_gain = float(cohort.gains.sum())
             cohort.post = self.questionnaire(model, cohort)
             latent = latent_scores(model, cohort).mean(axis=1)
-            self.observed[group].append(model.survey_rng.random(len(latent)) < latent)
+            self.observed[group].append(self.measurement("observed").random(len(latent)) < latent)
             self.cohorts.append(cohort)
             self.groups[group].append(cohort)
 

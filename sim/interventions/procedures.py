@@ -20,14 +20,16 @@ import numpy as np
 
 from sim.ladder import Rung
 from sim.participation import neighbour_signals, participation_probability
+from sim.streams import Streams
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 
-def take_part(model: CommunityModel, invited: np.ndarray, *, cost: float,
-              stake: float | np.ndarray = 0.0, represents: float = 0.0) -> np.ndarray:
-    """Rows (ascending) of the ``invited`` rows who take part; one uniform draw per invited row.
+def take_part(model: CommunityModel, invited: np.ndarray, *, streams: Streams, cost: float,
+              stake: float | np.ndarray = 0.0, represents: float = 0.0, key: str = "") -> np.ndarray:
+    """Rows (ascending) of the ``invited`` rows who take part; one uniform draw per invited row,
+    from the programme's ``streams`` (site ``take_part``, ``key`` naming the occasion).
 
     ``stake`` counts as the resident's stake if it is higher than their current issue's stake.
     """
@@ -45,7 +47,7 @@ def take_part(model: CommunityModel, invited: np.ndarray, *, cost: float,
         active_share=active_share[invited], threshold=s.threshold[invited],
         leader_pull=leader_pull[invited], public_good_member=model.public_good_member()[invited],
         mode_cost=cost, represents=represents)
-    return np.sort(invited[model.rng.random(len(invited)) < prob])
+    return np.sort(invited[streams.uniform("take_part", invited, key) < prob])
 
 
 def raise_rungs(model: CommunityModel, rows: np.ndarray, rung: int | np.ndarray) -> None:
@@ -54,9 +56,11 @@ def raise_rungs(model: CommunityModel, rows: np.ndarray, rung: int | np.ndarray)
     s.rung[rows] = np.maximum(s.rung[rows], np.asarray(rung, dtype=np.int8))
 
 
-def publish(model: CommunityModel, rows: np.ndarray) -> np.ndarray:
-    """Post results to the residents at ``rows``; returns the readers (rung >= 3 informing)."""
+def publish(model: CommunityModel, rows: np.ndarray, streams: Streams, key: int | str = "") -> np.ndarray:
+    """Post results to the residents at ``rows``; returns the readers (rung >= 3 informing).
+    Each resident reads with chance = interest (programme's stream ``publish``, ``key`` naming
+    what is published)."""
     rows = np.asarray(rows, dtype=np.int64)
-    readers = rows[model.rng.random(len(rows)) < model.state.interest[rows]]
+    readers = rows[streams.uniform("publish", rows, key) < model.state.interest[rows]]
     raise_rungs(model, readers, Rung.INFORMING)
     return readers

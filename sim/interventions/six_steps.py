@@ -126,7 +126,7 @@ class SixSteps(Intervention):
         in_force = self.schedule.active(week)
         for name in STEPS[:-1]:
             if in_force and getattr(p, name).schedule.fires(week):
-                getattr(self, name)(model, select_target(model, p.target).rows)
+                getattr(self, name)(model, select_target(model, p.target, self.streams).rows)
                 self.log.append((name, week))
         platform = in_force and p.platform.schedule.active(week)
         if platform:
@@ -144,7 +144,7 @@ class SixSteps(Intervention):
 
     def activities(self, model, rows: np.ndarray) -> None:
         a, s = self.params.activities, model.state
-        came = rows[model.rng.random(len(rows)) < a.attendance * s.interest[rows]]
+        came = rows[self.streams.uniform("activities", rows) < a.attendance * s.interest[rows]]
         self.activity_count[came] += 1
         s.interest[came] = np.minimum(1.0, s.interest[came] + a.interest_gain)
         self.counts["attendances"] += len(came)
@@ -178,7 +178,8 @@ class SixSteps(Intervention):
         reached[np.unique(model.state.courtyard[rows])] = True
         for org in model.organisations():
             if (org.purpose is Purpose.RECREATIONAL and org.leader is not None and reached[org.courtyard]
-                    and len(org.members) >= c.min_size and model.rng.random() < c.chance):
+                    and len(org.members) >= c.min_size
+                    and self.streams.uniform_one("convert", org.stream_key) < c.chance):
                 org.purpose = Purpose.PUBLIC_GOOD
                 self.counts["organisations_converted"] += 1
 
@@ -187,7 +188,7 @@ class SixSteps(Intervention):
         members = rows[model.public_good_member()[rows]]
         s.efficacy[members] = np.minimum(1.0, s.efficacy[members] + e.efficacy_gain)
         free = members[s.cooperation[members] == CooperationType.FREE_RIDER]
-        shift = free[model.rng.random(len(free)) < e.cooperation_shift]
+        shift = free[self.streams.uniform("education", free) < e.cooperation_shift]
         s.cooperation[shift] = CooperationType.CONDITIONAL_COOPERATOR
         self.counts["members_educated"] += len(members)
         self.counts["cooperators_gained"] += len(shift)

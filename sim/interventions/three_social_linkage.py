@@ -60,7 +60,7 @@ class ThreeSocialLinkage(Intervention):
 
     def step(self, model) -> None:
         if self.schedule.fires(model.steps):
-            self.apply(model, select_target(model, self.params.target))
+            self.apply(model, select_target(model, self.params.target, self.streams))
         if self.schedule.active(model.steps):
             for patch in self.patches:
                 self.work(model, patch)
@@ -75,15 +75,16 @@ class ThreeSocialLinkage(Intervention):
         self.spent += workers * p.worker_cost
 
     def work(self, model, patch: np.ndarray) -> None:
-        p, s, rng = self.params, model.state, model.rng
+        p, s = self.params, model.state
         rows = model.residents_of(patch)
         if len(rows) == 0:
             return
-        cases = rng.choice(rows, size=min(p.caseload, len(rows)), replace=False)
+        patch_key = int(patch.min()) if len(patch) else 0
+        cases = self.streams.sample("cases", rows, p.caseload, patch_key)
         s.capacity[cases] = np.minimum(1.0, s.capacity[cases] + p.capacity_gain)
         s.efficacy[cases] = np.minimum(1.0, s.efficacy[cases] + p.efficacy_gain)
         self.sessions += len(cases)
-        if rng.random() < p.cultivation_rate:
+        if self.streams.uniform_one("cultivate", patch_key) < p.cultivation_rate:
             self.cultivate(model, rows)
         in_patch = np.isin(np.arange(model.n_courtyards), patch)
         for org in model.organisations():
@@ -98,7 +99,7 @@ class ThreeSocialLinkage(Intervention):
                 if ldr.organisation is None and s.organisation[ldr.resident.idx] < 0 and here[ldr.resident.idx]]
         if free:
             leader = min(free, key=lambda ldr: ldr.resident.idx)
-            public = model.rng.random() < self.params.public_good_share
+            public = self.streams.uniform_one("purpose", leader.resident.idx) < self.params.public_good_share
             Organisation(model, leader, Purpose.PUBLIC_GOOD if public else Purpose.RECREATIONAL)
             self.cultivated += 1
             return
