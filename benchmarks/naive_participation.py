@@ -4,8 +4,8 @@ This is the participation decision written "the classic Mesa way": every Residen
 its own ``step()``; it walks its neighbours through the Mesa ``Network`` cell it sits on
 (``self.cell.neighborhood``), counts how many of them took part on the last deliberation day and
 adds up the influence of the neighbouring leaders, works out whether the deliberation mode
-invites it, computes its probability of taking part, draws its decision from the model's rng and
-stores it. An ``advance()`` then publishes the decisions (two phases, like Mesa's old
+invites it, computes its probability of taking part, draws its decision from the model's
+participation stream and stores it. An ``advance()`` then publishes the decisions (two phases, like Mesa's old
 ``SimultaneousActivation``), so every agent decides from what its neighbours did *last* time,
 exactly as the vectorised rule does.
 
@@ -13,11 +13,11 @@ The rules are the same as the vectorised ones (see the docstring of :mod:`sim.pa
 :func:`python_probability` re-states ``participation_probability`` in plain Python on scalars,
 and :func:`numpy_scalar_probability` calls the project's own function on scalars instead.
 
-Random draws: each resident draws one ``model.rng.random()`` in row order, whether invited or
-not. A stream of scalar ``Generator.random()`` calls yields the same numbers as one
-``rng.random(n)``, so with identical inputs the naive step takes the same decisions as
-``decide_participation`` and leaves the rng in the same state. :func:`check_agreement` verifies
-the probabilities (``np.allclose``), the invitations, the updated beliefs and the decisions.
+Random draws: each invited resident draws its own uniform of the stream ``participation``
+(``model.streams.uniform("participation", [idx])``, sim/streams.py): a resident's draw does not
+depend on who else draws, so with identical inputs the naive step takes the same decisions as
+``decide_participation``. :func:`check_agreement` verifies the probabilities (``np.allclose``),
+the invitations, the updated beliefs and the decisions, and that neither touches Mesa's rng.
 
 Nothing here changes the ``sim`` package: the per-agent methods are plain functions that take the
 Resident as ``self`` and are run with ``AgentSet.do``.
@@ -139,8 +139,10 @@ def naive_step(self: Resident, probability: ProbabilityFn = python_probability) 
         public_good_member=float(organisation is not None and organisation.purpose is Purpose.PUBLIC_GOOD),
         mode_cost=mode_cost(self, mode), represents=represents_others(self, mode))
     self.naive_invited = invited(self, mode)
-    draw = model.rng.random()  # one draw per resident, in row order (see module docstring)
-    self.naive_takes_part = self.naive_invited and draw < self.naive_probability
+    if self.naive_invited:  # my own draw of the participation stream (see module docstring)
+        self.naive_takes_part = bool(model.streams.uniform("participation", [self.idx])[0] < self.naive_probability)
+    else:
+        self.naive_takes_part = False
     # my belief about others' turnout follows what I saw (it only feeds my own decision)
     state.belief[self.idx] = belief + cfg.belief_rate * (active_share - belief)
 
@@ -229,7 +231,7 @@ def check_agreement(model: CommunityModel, probability: ProbabilityFn = python_p
         f"probabilities differ: max |diff| = {np.max(np.abs(prob_naive - prob_vec)):.3g}")
     assert np.array_equal(invited_naive, invited_vec), "invitations differ"
     assert np.allclose(belief_naive, belief_vec, rtol=rtol, atol=atol), "updated beliefs differ"
-    assert rng_after_naive == rng_after_vec, "the two rules consumed the rng differently"
+    assert rng_after_naive == rng_after_vec == before.rng_state, "a rule drew from Mesa's rng"
     assert np.array_equal(attendees_naive, attendees_vec), (
         f"decisions differ for {len(np.setxor1d(attendees_naive, attendees_vec))} residents")
     return {

@@ -20,6 +20,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from sim import compare
 from sim.config import validate_config
 from sim.schema import ConfigError
 
@@ -116,6 +117,7 @@ def format_summary(s: dict, outdir: Path, seconds: float) -> str:
     return "\n".join([
         f"scenario {s['scenario']}  seed {s['seed']}  {s['n_residents']} residents  {s['steps']} weeks"
         f"  ({seconds:.2f} s)",
+        f"  programmes            {', '.join(s['interventions']) or 'none'}",
         f"  community rung        {s['community_rung']} (Arnstein 1-8)",
         f"  ladder shares 1..8    {ladder}",
         f"  participation rate    {s['participation_rate']:.3f} per deliberation day (last year)",
@@ -124,12 +126,17 @@ def format_summary(s: dict, outdir: Path, seconds: float) -> str:
         f"  organisations         {s['organisations_recreational']} recreational,"
         f" {s['organisations_public_good']} public-good",
         f"  outputs               {outdir}",
+        "  one run is one draw of the community's chances: to compare programmes, run paired seeds,",
+        "  e.g. sim compare=on scenario=baseline,empowerment_training",
     ])
 
 
 def main() -> None:
     try:
         precheck_arguments(sys.argv[1:])
+        if compare.is_compare(sys.argv[1:]):  # `sim compare=on ...`: paired runs (sim/compare.py)
+            compare.main(sys.argv[1:])
+            return
     except ConfigError as error:
         fail(error)
     run()
