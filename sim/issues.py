@@ -47,19 +47,20 @@ def arise_issues(model: CommunityModel) -> list[Issue]:
     opinion ~ Beta(4c, 4(1-c)) around the issue's centre c ~ U(0.2, 0.8); the issue becomes their
     current issue (a resident holds one current issue, the newest).
 
-    Random numbers: the count of a scope at a step comes from the stream ``issues.count``; the
+    Random numbers: the step's counts of both scopes come from the stream ``issues.count``; the
     k-th issue of a scope at a step draws everything else from its own stream, keyed by
     (scope, k), so an issue's draws never depend on what else happened before it.
     """
     cfg, state = model.config.issues, model.state
     expected = {"courtyard": cfg.rate * state.n / 1000, "community": cfg.community_rate}
+    counts = model.streams.generator("issues.count").poisson(list(expected.values()))
     new = []
-    for scope, mean in expected.items():
+    for scope, count in zip(expected, counts):
         names = [k for k, spec in cfg.kinds.items() if spec.scope == scope and spec.weight > 0]
         if not names:
             continue
         cdf = np.cumsum([cfg.kinds[k].weight for k in names])
-        for k in range(model.streams.generator("issues.count", scope).poisson(mean)):
+        for k in range(count):
             u = model.streams.uniform_one("issue.kind", scope, k)
             kind = names[min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), len(names) - 1)]
             new.append(raise_issue(model, kind, stream_key=fold(model.steps, scope, k)))

@@ -96,8 +96,10 @@ class Streams:
     # -- per resident (or per key) --------------------------------------------------------------
     def uniform(self, site: str, rows: np.ndarray, *keys: int | str) -> np.ndarray:
         """One uniform in (0, 1) per entry of ``rows`` (resident rows or other integer keys)."""
-        counters = np.asarray(rows).astype(np.uint64) + np.uint64(1)
-        z = _mix(counters * _G + np.uint64(self._base(site, keys)))
+        rows = np.asarray(rows)
+        if rows.size == 0:
+            return np.zeros(0)
+        z = _mix((rows.astype(np.uint64) + np.uint64(1)) * _G + np.uint64(self._base(site, keys)))
         return ((z >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
 
     def uniform_one(self, site: str, *keys: int | str) -> float:
