@@ -84,3 +84,11 @@ def test_a_bad_arm_is_refused_before_any_run(run_sim, tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("config error: scenario = 'atlantis'")
     assert not (tmp_path / "outputs").exists()
+
+
+def test_a_single_run_names_its_programmes_and_says_it_is_one_draw(run_sim, tmp_path):
+    result = run_sim("steps=16", "community.n_residents=100", "leaders.n_initial=5", "interventions=[load_relief]",
+                     f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "programmes            load_relief" in result.stdout
+    assert "one run is one draw" in result.stdout and "sim compare=on" in result.stdout
