@@ -195,6 +195,8 @@ def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
     open_ids = np.array([i.issue_id for i in model.open_issues()])
     pick = (model.streams.uniform("representatives.issue", loose) * len(open_ids)).astype(np.int64)
     state.current_issue[loose] = open_ids[pick]
+    for issue_id in np.unique(open_ids[pick]):
+        model.issues[int(issue_id)].joined.append(loose[open_ids[pick] == issue_id])
     state.opinion[loose] = model.streams.beta("representatives.opinion", loose, 2.0, 2.0)
 
 

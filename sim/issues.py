@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ class Issue:
     official_view: float  # the outcome officials would choose alone, in [0, 1]
     arisen_step: int
     stream_key: int  # names the issue in the random streams (sim/streams.py), whatever its id
+    joined: list[np.ndarray] = field(default_factory=list)  # rows of representatives who joined it
     status: IssueStatus = IssueStatus.OPEN
     decision_rung: Rung | None = None
     decided_step: int | None = None
@@ -93,6 +94,7 @@ def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None)
     state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
     state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))
     model.issues[issue.issue_id] = issue
+    model.open_issues_by_id[issue.issue_id] = issue
     return issue
 
 
@@ -100,8 +102,10 @@ def close_issue(model: CommunityModel, issue: Issue, rung: Rung) -> None:
     """Record the decision and release the residents whose current issue it was (the touched
     residents and any representatives who joined its meeting)."""
     issue.status, issue.decision_rung, issue.decided_step = IssueStatus.DECIDED, rung, model.steps
+    del model.open_issues_by_id[issue.issue_id]
     state = model.state
-    mine = state.current_issue == issue.issue_id
+    candidates = np.concatenate([issue.touched, *issue.joined])  # everyone it was ever current for
+    mine = candidates[state.current_issue[candidates] == issue.issue_id]
     state.current_issue[mine] = -1
     state.stake[mine] = 0.0
     state.opinion[mine] = np.nan

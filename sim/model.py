@@ -30,7 +30,7 @@ from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
 from sim.interventions import REGISTRY, Intervention
-from sim.issues import Issue, IssueStatus, arise_issues, close_issue, expire_issues
+from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
 from sim.leadership import emerge_leaders, promote, step_down_leaders
 from sim.network import build_network
@@ -75,6 +75,7 @@ class CommunityModel(mesa.Model):
         self.organisations_by_id: dict[int, Organisation] = {}
         self.organisation_id_counter = 0
         self.issues: dict[int, Issue] = {}
+        self.open_issues_by_id: dict[int, Issue] = {}  # the open ones, in order of arrival
         self._issue_counter = 0
         self.decisions: list[tuple[int, int]] = []  # (step, rung) of every decided issue
         self.meetings: Meetings | None = None
@@ -131,7 +132,7 @@ class CommunityModel(mesa.Model):
         return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def open_issues(self) -> list[Issue]:
-        return [i for i in self.issues.values() if i.status is IssueStatus.OPEN]
+        return list(self.open_issues_by_id.values())
 
     def organisations(self) -> list[Organisation]:
         return list(self.organisations_by_id.values())
