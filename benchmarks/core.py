@@ -1,7 +1,8 @@
 """Speed benchmark of the simulator: prints ONE JSON object on stdout.
 
     python benchmarks/core.py            all figures (the 100k runs take a few minutes)
-    python benchmarks/core.py --quick    skip the 100k runs
+    python benchmarks/core.py --quick    skip the 100k and 1M runs
+    python benchmarks/core.py --no-1m    skip the 1M runs (about a minute each)
     python benchmarks/core.py --child 100000 [--profile out.prof]
                                          (internal) one construction + run in this process
 
@@ -16,6 +17,12 @@ Figures (wall-clock seconds, ``time.perf_counter``, Python import time excluded)
 * ``peak_rss_mb_100k``: peak resident memory (MiB) of a 100k subprocess: the largest
   ``ru_maxrss`` a child reports for itself at the end of its run (imports included);
   ``peak_rss_mb_100k_rusage_children`` cross-checks with this process's ``RUSAGE_CHILDREN``.
+* ``seconds_1m_156``, ``peak_rss_mb_1m``: the same with 1,000,000 residents (leaders scaled as
+  at 100k), best of ``--repeats-1m`` fresh subprocesses (default 1); RSS as for 100k.
+* ``scaling``: one table row per size (10k, 100k, 1M), each from fresh subprocesses (the best
+  of the runs above for 100k and 1M, one run for 10k): seconds (setup, run, total), the setup
+  share of the total (target <= 0.2 at every size), seconds per resident-step (total /
+  (residents x 156)) and peak MiB, per resident and per resident-step.
 * ``ratio_vs_naive``: median time of the naive per-agent participation step
   (``benchmarks/naive_participation.py``) over median time of
   ``sim.participation.decide_participation`` on the same 2,000-resident model after warm-up
@@ -59,9 +66,13 @@ TARGETS = {  # figure: (comparison, bound)
     "seconds_100k_156": ("<=", 30.0),
     "peak_rss_mb_100k": ("<=", 1500.0),
     "ratio_vs_naive": (">=", 20.0),
+    "seconds_1m_156": ("<=", 60.0),
+    "peak_rss_mb_1m": ("<=", 3000.0),
+    "max_setup_share": ("<=", 0.2),
 }
 STEPS = 156
-SMALL, LARGE = 2_000, 100_000
+SMALL, LARGE, HUGE = 2_000, 100_000, 1_000_000
+SCALING_SIZES = (10_000, LARGE, HUGE)
 LEADER_SHARE = 0.02
 
 
@@ -214,6 +225,18 @@ def run_child(n: int, leaders: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def scaling_row(n: int, runs: list[dict]) -> dict:
+    best = min(runs, key=lambda r: r["seconds"])
+    peak = max(r["peak_rss_mb_self"] for r in runs)
+    return {"residents": n, "runs": len(runs), "setup_seconds": best["setup_seconds"],
+            "run_seconds": best["run_seconds"], "seconds": best["seconds"],
+            "setup_share": best["setup_seconds"] / best["seconds"],
+            "seconds_per_resident_step": best["seconds"] / (n * STEPS),
+            "peak_rss_mb": peak, "peak_rss_mb_above_import": peak - best["rss_after_import_mb"],
+            "mb_per_resident": (peak - best["rss_after_import_mb"]) / n,
+            "mb_per_resident_step": (peak - best["rss_after_import_mb"]) / (n * STEPS)}
+
+
 # -- provenance ----------------------------------------------------------------------------------
 def provenance() -> dict:
     import mesa
@@ -255,7 +278,9 @@ def check_targets(result: dict) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="skip the 100k runs")
+    ap.add_argument("--quick", action="store_true", help="skip the 100k and 1M runs")
+    ap.add_argument("--no-1m", action="store_true", help="skip the 1M runs")
+    ap.add_argument("--repeats-1m", type=int, default=1, help="1M runs (best of)")
     ap.add_argument("--repeats", type=int, default=3, help="runs per size (best of)")
     ap.add_argument("--ratio-repeats", type=int, default=9, help="timings per participation rule")
     ap.add_argument("--leaders", choices=("scaled", "default"), default="scaled",
@@ -274,6 +299,7 @@ def main() -> None:
     import sim.model  # noqa: F401  (imports are not timed below)
     import_seconds = time.perf_counter() - t_import
 
+    load_before = os.getloadavg()
     result: dict = {}
     log(f"{SMALL} residents x {STEPS} steps, best of {args.repeats}")
     small = [build_and_run(SMALL, "default") for _ in range(args.repeats)]
@@ -292,6 +318,8 @@ def main() -> None:
 
     if args.quick:
         result.update({"seconds_100k_156": None, "peak_rss_mb_100k": None})
+    if args.quick or args.no_1m:
+        result.update({"seconds_1m_156": None, "peak_rss_mb_1m": None})
     else:
         runs = []
         for i in range(args.repeats):
@@ -311,6 +339,27 @@ def main() -> None:
             "council_size_100k": best["council_size"],
             "issues_100k": best["issues"],
         })
+    if not args.quick:
+        by_size = {LARGE: runs}
+        if not args.no_1m:
+            huge = []
+            for i in range(args.repeats_1m):
+                log(f"{HUGE} residents x {STEPS} steps, fresh subprocess {i + 1}/{args.repeats_1m}")
+                huge.append(run_child(HUGE, args.leaders))
+            best = min(huge, key=lambda r: r["seconds"])
+            result.update({
+                "seconds_1m_156": best["seconds"],
+                "setup_seconds_1m": best["setup_seconds"],
+                "run_seconds_1m": best["run_seconds"],
+                "runs_seconds_1m": [r["seconds"] for r in huge],
+                "peak_rss_mb_1m": max(r["peak_rss_mb_self"] for r in huge),
+                "issues_1m": best["issues"],
+            })
+            by_size[HUGE] = huge
+        log(f"{SCALING_SIZES[0]} residents x {STEPS} steps, fresh subprocess")
+        by_size[SCALING_SIZES[0]] = [run_child(SCALING_SIZES[0], args.leaders)]
+        result["scaling"] = [scaling_row(n, by_size[n]) for n in SCALING_SIZES if n in by_size]
+        result["max_setup_share"] = max(row["setup_share"] for row in result["scaling"])
     result["leaders_100k"] = ("scaled: n_initial = 2% of residents (2000 at 100k)"
                               if args.leaders == "scaled" else "default: n_initial = 40")
     result.update(ratio_details)
@@ -322,7 +371,9 @@ def main() -> None:
         "steps": STEPS,
         "timing": "wall clock (perf_counter); construction = validate_config + CommunityModel; "
                   "imports excluded; best of repeats",
-        "rss_unit": "MiB (ru_maxrss KiB / 1024), whole process incl. imports",
+        "rss_unit": "MiB (ru_maxrss KiB / 1024), whole process incl. imports; the scaling table's "
+                    "per-resident figures subtract the RSS after imports",
+        "load_average_before": load_before,
         "cpu_affinity": cpus,
         "import_seconds_parent": import_seconds,
         "quick": args.quick,

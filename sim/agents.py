@@ -4,7 +4,8 @@ How the kinds fit together:
 
 * every person living in the community is one :class:`Resident`, fixed to one node of the
   social network; their attributes are views onto the model's :class:`~sim.state.ResidentState`
-  arrays, so a rule can be read per person here and run vectorised in the submodels;
+  arrays, so a rule can be read per person here and run vectorised in the submodels; the agents
+  and the network space are created on first use (:mod:`sim.roster`);
 * :class:`Leader` is a *role* a resident takes on: a separate Mesa agent that points at its
   resident. A resident becomes a leader at set-up or by emergence
   (:func:`sim.leadership.emerge_leaders`), for which training qualifies residents by raising their
@@ -71,11 +72,23 @@ class Resident(FixedAgent):
     last_took_part_step = StateField(int)
     rung = StateField(int)
 
-    def __init__(self, model: CommunityModel, idx: int, cell):
+    def __init__(self, model: CommunityModel, idx: int, cell=None):
         super().__init__(model)
         self.idx = idx
-        self.cell = cell
+        if cell is not None:
+            self.cell = cell
         self.leader: Leader | None = None
+
+    @property
+    def cell(self):
+        """This resident's cell in ``model.space`` (the space is built on first use, see sim.roster)."""
+        if self._mesa_cell is None:
+            self.model.space  # noqa: B018  (building the space places every resident)
+        return self._mesa_cell
+
+    @cell.setter
+    def cell(self, cell) -> None:
+        FixedAgent.cell.fset(self, cell)
 
     @property
     def is_leader(self) -> bool:

@@ -23,9 +23,8 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Network
 
-from sim.agents import Official, OfficialRole, Organisation, Purpose, Resident
+from sim.agents import Official, OfficialRole, Organisation, Purpose
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
@@ -38,11 +37,12 @@ from sim.organisations import update_organisations
 from sim.participation import decide_participation
 from sim.reporters import REPORTERS
 from sim.response import Responses, officials_respond
+from sim.roster import LazyResidents
 from sim.state import ResidentState
 from sim.streams import Streams
 
 
-class CommunityModel(mesa.Model):
+class CommunityModel(LazyResidents, mesa.Model):
     """A community of residents, leaders, organisations and officials (see module docstring)."""
 
     def __init__(self, config: ModelConfig | Mapping | None = None):
@@ -63,8 +63,7 @@ class CommunityModel(mesa.Model):
         # residents by courtyard: rows courtyard_rows[courtyard_start[c]:courtyard_start[c + 1]]
         self.courtyard_rows = np.argsort(net.courtyard, kind="stable")
         self.courtyard_start = np.searchsorted(net.courtyard[self.courtyard_rows], np.arange(self.n_courtyards + 1))
-        self.space = Network(net.graph(), layout=None, random=self.random)
-        self.residents = [Resident(self, i, self.space[i]) for i in range(self.state.n)]
+        self._roster_for(net)  # model.residents and model.space: built on first use (sim.roster)
 
         o = cfg.officials
         self.cadres = [Official(self, OfficialRole.CADRE, o.responsiveness, o.admin_load, o.openness,

@@ -88,21 +88,123 @@ def households_within(courtyard: np.ndarray, size: int) -> np.ndarray:
     return pd.factorize(household)[0]
 
 
-def watts_strogatz_network(n: int, cfg: NetworkConfig, rng: np.random.Generator) -> SocialNetwork:
-    """Small world (Watts & Strogatz 1998); courtyards and households are consecutive blocks of
-    the ring (``courtyard_size``, ``courtyard.household_size``)."""
-    g = nx.watts_strogatz_graph(n, cfg.watts_strogatz.k, cfg.watts_strogatz.p,
-                                seed=int(rng.integers(2**31)))
-    return SocialNetwork.from_edges(n, np.array(g.edges()), _blocks(n, cfg.courtyard_size),
+def _pair_code(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """One int64 per undirected pair: low * n + high."""
+    return np.minimum(a, b) * n + np.maximum(a, b)
+
+
+def _in_sorted(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
+    pos = np.searchsorted(sorted_array, values)
+    return sorted_array[np.minimum(pos, len(sorted_array) - 1)] == values if len(sorted_array) else \
+        np.zeros(len(values), dtype=bool)
+
+
+def watts_strogatz_network(n: int, cfg: NetworkConfig, rng: np.random.Generator,
+                           max_rounds: int = 100) -> SocialNetwork:
+    """Small world (Watts & Strogatz 1998), vectorised: the ring lattice joins node i to
+    i+1 .. i+k/2 (mod n); each tie (i, v) is rewired with probability p to (i, w), w uniform,
+    redrawn while w is i itself or already tied to i (as in Watts & Strogatz; all ties are redrawn
+    together in rounds, a tie still unplaced after ``max_rounds`` keeps its ring partner if that
+    pair is free). Courtyards and households are consecutive blocks of the ring
+    (``courtyard_size``, ``courtyard.household_size``)."""
+    half, p = cfg.watts_strogatz.k // 2, cfg.watts_strogatz.p
+    u = np.tile(np.arange(n, dtype=np.int64), half)
+    v = (u + np.repeat(np.arange(1, half + 1, dtype=np.int64), n)) % n
+    rewire = rng.random(len(u)) < p
+    placed = np.sort(_pair_code(u[~rewire], v[~rewire], n))
+    pending = np.flatnonzero(rewire)
+    for _ in range(max_rounds):
+        if not len(pending):
+            break
+        w = rng.integers(0, n, len(pending))
+        code = _pair_code(u[pending], w, n)
+        ok = (w != u[pending]) & ~_in_sorted(code, placed)
+        ok[np.flatnonzero(ok)[~_first_occurrence(code[ok])]] = False  # two draws of one new pair
+        v[pending[ok]] = w[ok]
+        placed = np.sort(np.concatenate([placed, code[ok]]))
+        pending = pending[~ok]
+    if len(pending):  # still unplaced: keep the ring tie where free, else drop it
+        code = _pair_code(u[pending], v[pending], n)
+        keep = ~_in_sorted(code, placed) & _first_occurrence(code)
+        dropped = pending[~keep]
+        u, v = np.delete(u, dropped), np.delete(v, dropped)
+    return SocialNetwork.from_edges(n, np.column_stack([u, v]), _blocks(n, cfg.courtyard_size),
                                     _blocks(n, cfg.courtyard.household_size))
 
 
+def _first_occurrence(values: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each value."""
+    first = np.zeros(len(values), dtype=bool)
+    first[np.unique(values, return_index=True)[1]] = True
+    return first
+
+
+def preferential_attachment_targets(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
+    """Targets of Barabási-Albert growth, vectorised (after Batagelj & Brandes 2005).
+
+    Growth starts from a star on nodes 0..m (node 0 the centre). Node s = m+1, ..., n-1 ties to m
+    distinct earlier nodes, each drawn with probability proportional to degree: a uniform
+    position in the list of tie ends so far, which for node s is the star's 2m ends followed,
+    for every earlier new node t, by t's m targets and then m copies of t. A position that holds a
+    target of t reads t's draw, so targets are resolved by following draws backwards; a repeated
+    target is drawn again, as networkx does. Nodes are resolved in chunks (each a quarter of the
+    nodes before it), so draws into earlier chunks read final values.
+    Returns an (n - m - 1, m) array: row q holds the targets of node m + 1 + q."""
+    n_new = max(n - m - 1, 0)
+    targets = np.empty((n_new, m), dtype=np.int64)
+    start = 0
+    while start < n_new:
+        stop = min(n_new, start + max(64, start // 4))
+        rows = np.arange(start, stop)
+        list_length = 2 * m * (rows + 1)  # tie ends before node m + 1 + row
+        bound = np.broadcast_to(list_length[:, None], (len(rows), m))
+        draw = np.empty(bound.shape, dtype=np.int64)
+        redraw = np.ones(bound.shape, dtype=bool)
+        while redraw.any():
+            draw[redraw] = (rng.random(redraw.sum()) * bound[redraw]).astype(np.int64)
+            chunk = _resolve(draw, targets, start, m)
+            redraw = np.zeros(draw.shape, dtype=bool)
+            for j in range(1, m):
+                redraw[:, j] = (chunk[:, :j] == chunk[:, j:j + 1]).any(axis=1)
+        targets[start:stop] = chunk
+        start = stop
+    return targets
+
+
+def _resolve(draw: np.ndarray, targets: np.ndarray, start: int, m: int) -> np.ndarray:
+    """Nodes at list positions ``draw`` for the chunk of rows starting at ``start``: positions in
+    the star or on a copy of a new node are read directly; a target of an earlier chunk's row from
+    ``targets``; a target of a row in this chunk by following that row's own draw."""
+    position = draw.copy()
+    node = np.empty_like(draw)
+    todo = np.ones(draw.shape, dtype=bool)
+    while todo.any():
+        pos = position[todo]
+        row, offset = np.divmod(pos - 2 * m, 2 * m)
+        value = np.where(pos < m, 0, pos - m + 1)  # the star: m ends at 0, then 1..m
+        new = pos >= 2 * m
+        copy = new & (offset >= m)
+        value[copy] = m + 1 + row[copy]
+        earlier = new & ~copy & (row < start)
+        value[earlier] = targets[row[earlier], offset[earlier]]
+        inside = new & ~copy & (row >= start)
+        idx = np.flatnonzero(todo)
+        done = ~inside
+        node[np.unravel_index(idx[done], draw.shape)] = value[done]
+        position[np.unravel_index(idx[inside], draw.shape)] = draw[row[inside] - start, offset[inside]]
+        todo[np.unravel_index(idx[done], draw.shape)] = False
+    return node
+
+
 def barabasi_albert_network(n: int, cfg: NetworkConfig, rng: np.random.Generator) -> SocialNetwork:
-    """Preferential attachment (Barabási & Albert 1999); courtyards are random blocks, households
-    blocks of ``courtyard.household_size`` within them."""
-    g = nx.barabasi_albert_graph(n, cfg.barabasi_albert.m, seed=int(rng.integers(2**31)))
+    """Preferential attachment (Barabási & Albert 1999; :func:`preferential_attachment_targets`);
+    courtyards are random blocks, households blocks of ``courtyard.household_size`` within them."""
+    m = cfg.barabasi_albert.m
+    targets = preferential_attachment_targets(n, m, rng)
+    star = np.column_stack([np.zeros(m, dtype=np.int64), np.arange(1, m + 1)])
+    grown = np.column_stack([np.repeat(np.arange(m + 1, n), m), targets.ravel()])
     courtyard = rng.permutation(_blocks(n, cfg.courtyard_size))
-    return SocialNetwork.from_edges(n, np.array(g.edges()), courtyard,
+    return SocialNetwork.from_edges(n, np.concatenate([star, grown]), courtyard,
                                     households_within(courtyard, cfg.courtyard.household_size))
 
 

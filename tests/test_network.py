@@ -204,3 +204,36 @@ def test_residents_of_courtyards(make_model):
         np.testing.assert_array_equal(model.residents_of(chosen),
                                       np.flatnonzero(np.isin(model.state.courtyard, chosen)))
     assert len(model.residents_of(np.array([], dtype=int))) == 0
+
+
+def test_preferential_attachment_gives_each_new_node_m_distinct_earlier_targets():
+    from sim.network import preferential_attachment_targets
+    n, m = 2000, 4
+    targets = preferential_attachment_targets(n, m, np.random.default_rng(1))
+    assert targets.shape == (n - m - 1, m)
+    source = np.arange(m + 1, n)[:, None]
+    assert (targets < source).all() and (targets >= 0).all()
+    assert all(len(set(row)) == m for row in targets.tolist())
+    # preferential: early nodes collect far more ties than late ones
+    counts = np.bincount(targets.ravel(), minlength=n)
+    assert counts[:50].mean() > 10 * counts[-500:].mean()
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5, 1.0])
+def test_watts_strogatz_rewiring_keeps_ties_and_moves_them(p):
+    cfg = validate_config({"community": {"n_residents": 200}, "network": {"kind": "watts_strogatz",
+                                                                          "watts_strogatz": {"k": 4, "p": p}}})
+    net = build_network(cfg, np.random.default_rng(2))
+    _check_clean(net, 200)
+    assert len(net.edges) == 200 * 2
+    ring = np.abs(net.edges[:, 0] - net.edges[:, 1])
+    on_ring = np.isin(ring, [1, 2, 198, 199]).mean()
+    assert on_ring == 1.0 if p == 0 else on_ring < 1 - p / 2
+
+
+@pytest.mark.parametrize("kind", ["watts_strogatz", "barabasi_albert"])
+def test_large_generators_are_reproducible(kind):
+    cfg = validate_config({"community": {"n_residents": 20_000}, "network": {"kind": kind}})
+    a, b = (build_network(cfg, np.random.default_rng(9)) for _ in range(2))
+    np.testing.assert_array_equal(a.edges, b.edges)
+    np.testing.assert_array_equal(a.courtyard, b.courtyard)

@@ -113,9 +113,9 @@ def prepare(base_raw: dict, exp_raw: dict | None) -> Plan:
 
 
 def _run(plan: Plan, keys: list[tuple[int, int]], po: PotentialOutcomes) -> None:
-    results = run_communities([plan.configs[k] for k in keys], plan.measures, plan.exp.n_periods,
+    results = run_communities((plan.configs[k] for k in keys), plan.measures, plan.exp.n_periods,
                               plan.exp.n_jobs, plan.exp.backend)
-    for (unit, start), measures in zip(keys, results):
+    for (unit, start), measures in zip(keys, results, strict=True):  # stored as each run arrives
         po.add(unit, start, measures)
 
 

@@ -3,12 +3,15 @@
 :func:`run_communities` sends one task per (community, arm) to ``joblib.Parallel(n_jobs)``; each
 task builds a :class:`sim.model.CommunityModel`, runs it and returns only the per-period measures
 (a few numbers), so results are small and come back in task order. Results do not depend on
-``n_jobs`` or on the backend: every task carries its own seed.
+``n_jobs`` or on the backend: every task carries its own seed. Results are yielded as they arrive
+(joblib's ``return_as="generator"``), so the driver holds no list of them: a caller that stores or
+writes each one as it comes keeps the driver's memory flat in the number of communities.
 
 The backend is joblib's default (loky processes) unless ``experiment.backend`` names another.
-With ``backend: ray`` the tasks go to a Ray cluster through Ray's joblib backend
-(``ray.util.joblib.register_ray``); ``ray.init()`` connects to the cluster named by the
-``RAY_ADDRESS`` environment variable, or starts a local one. The same works from Python::
+With ``backend: ray`` the tasks go to a Ray cluster as Ray tasks (one CPU each, at most twice the
+cluster's CPUs in flight, results taken in order); ``ray.init()`` connects to the cluster named by
+the ``RAY_ADDRESS`` environment variable, or starts a local one. Ray's joblib backend also works
+from Python, but it cannot yield results as they arrive, so they are then collected first::
 
     import joblib
     from ray.util.joblib import register_ray
@@ -20,9 +23,13 @@ With ``backend: ray`` the tasks go to a Ray cluster through Ray's joblib backend
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 
 import numpy as np
 from joblib import Parallel, delayed, parallel_config
+from joblib.parallel import get_active_backend
 
 from sim.config import ModelConfig
 from sim.experiments.measurement import measure
@@ -38,15 +45,30 @@ def run_community(config: ModelConfig, outcomes: tuple[str, ...], n_periods: int
     return measure(model, outcomes, n_periods)
 
 
-def run_communities(configs: list[ModelConfig], outcomes: tuple[str, ...], n_periods: int,
-                    n_jobs: int = -1, backend: str | None = None) -> list[dict[str, np.ndarray]]:
-    """Measures of every config's run, in the order given."""
-    tasks = (delayed(run_community)(cfg, outcomes, n_periods) for cfg in configs)
+def run_communities(configs: Iterable[ModelConfig], outcomes: tuple[str, ...], n_periods: int,
+                    n_jobs: int = -1, backend: str | None = None) -> Iterator[dict[str, np.ndarray]]:
+    """Measures of every config's run, yielded in the order given as the runs finish."""
     if backend == "ray":
-        from ray.util.joblib import register_ray
+        yield from _ray_results(configs, outcomes, n_periods, n_jobs)
+        return
+    with parallel_config(backend=backend) if backend else nullcontext():
+        tasks = (delayed(run_community)(cfg, outcomes, n_periods) for cfg in configs)
+        generator = getattr(get_active_backend()[0], "supports_return_generator", False)
+        yield from Parallel(n_jobs=n_jobs, return_as="generator" if generator else "list")(tasks)
 
-        register_ray()
-    if backend is None:
-        return Parallel(n_jobs=n_jobs)(tasks)
-    with parallel_config(backend=backend):
-        return Parallel(n_jobs=n_jobs)(tasks)
+
+def _ray_results(configs: Iterable[ModelConfig], outcomes: tuple[str, ...], n_periods: int,
+                 n_jobs: int) -> Iterator[dict[str, np.ndarray]]:
+    import ray
+
+    if not ray.is_initialized():
+        ray.init()
+    workers = n_jobs if n_jobs > 0 else max(1, int(ray.cluster_resources().get("CPU", 1)))
+    task = ray.remote(num_cpus=1)(run_community)
+    in_flight: deque = deque()
+    for cfg in configs:
+        in_flight.append(task.remote(cfg, outcomes, n_periods))
+        if len(in_flight) >= 2 * workers:
+            yield ray.get(in_flight.popleft())
+    while in_flight:
+        yield ray.get(in_flight.popleft())
