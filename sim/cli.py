@@ -233,8 +233,9 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 - Hydra's own failures: config save, launcher, sweeper
         if os.environ.get(TRACEBACK_ENV + "_USER") == "1":
             raise
-        failed_launch()
-        fail(error)
+        note = failed_launch()
+        print(describe_failure(error) + (f"; {note}" if note else ""), file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT if isinstance(error, ConfigError) else EXIT_FAILED) from None
 
 
 if __name__ == "__main__":

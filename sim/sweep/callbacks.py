@@ -38,24 +38,30 @@ BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 ACTIVE: dict[str, Any] = {"run_dir": None, "run_dir_existed": True, "sweep_dir": None, "lock": None}
 
 
-def failed_launch() -> None:
+def failed_launch() -> str:
     """After a failure inside Hydra (a config it could not save, a launcher that broke): remove what
-    Hydra wrote for the run, or for the sweep's unfinished jobs, and release the sweep folder."""
+    Hydra wrote for the run, or for the sweep's unfinished jobs, and release the sweep folder.
+    Returns a note for the error line ("" for a single run)."""
     from sim.cli import clean_failed_run
 
     if ACTIVE["run_dir"] is not None and not (ACTIVE["run_dir"] / "summary.json").is_file():
         clean_failed_run(ACTIVE["run_dir"])
-    if ACTIVE["sweep_dir"] is not None:
-        tidy_unfinished_jobs(ACTIVE["sweep_dir"])
-        unlock_sweep(ACTIVE["lock"], ACTIVE["sweep_dir"])
+    sweep_dir = ACTIVE["sweep_dir"]
+    if sweep_dir is None:
+        return ""
+    tidy_unfinished_jobs(sweep_dir)
+    unlock_sweep(ACTIVE["lock"], sweep_dir)
+    ACTIVE["sweep_dir"] = None
+    return (f"the sweep stopped; its {len(finished_jobs(sweep_dir))} finished job(s) are kept in {sweep_dir} "
+            "and a rerun of the same command runs only the rest")
 
 
 def tidy_unfinished_jobs(sweep_dir: Path) -> None:
     """Remove Hydra's record and log from job folders that hold no finished job (no ``runs.done.json``)."""
     from sim.cli import clean_failed_run
 
-    for record in list(sweep_dir.rglob(".hydra")):
-        job_dir = record.parent
+    folders = {p.parent for p in sweep_dir.rglob(".hydra")} | {p.parent for p in sweep_dir.rglob("*.log")}
+    for job_dir in sorted(folders):
         if job_dir != sweep_dir and not (job_dir / DONE).is_file():
             clean_failed_run(job_dir, "cli")
 
