@@ -21,6 +21,7 @@ from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import validate_config
@@ -132,6 +133,21 @@ def resolve(cfg: DictConfig) -> dict:
         raise ConfigError(key, value, f"cannot be resolved ({first})") from None
 
 
+HYDRA_RECORD = ".hydra"
+
+
+def save_hydra_record(cfg: DictConfig, outdir: Path) -> None:
+    """What Hydra itself would write into ``outdir/.hydra`` (``conf/sim.yaml`` sets
+    ``hydra.output_subdir: null`` so that failures here are ours to report)."""
+    import hydra.core.utils as hydra_utils
+
+    hydra_cfg = HydraConfig.instance().cfg
+    record = outdir / HYDRA_RECORD
+    hydra_utils._save_config(cfg, "config.yaml", record)
+    hydra_utils._save_config(hydra_cfg, "hydra.yaml", record)
+    hydra_utils._save_config(hydra_cfg.hydra.overrides.task, "overrides.yaml", record)
+
+
 def task_overrides(hc: Any) -> list[str]:
     """The command line's overrides as written (unresolved: an override may hold ``${...}``)."""
     return [str(o) for o in OmegaConf.to_container(hc.overrides.task, resolve=False)]
@@ -156,6 +172,14 @@ def run(cfg: DictConfig) -> dict:
     logging.raiseExceptions = False  # a log line that cannot be written (full disk) is no traceback
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
+    try:
+        save_hydra_record(cfg, outdir)
+    except Exception as error:  # noqa: BLE001 - e.g. a full disk: this run (or job) alone fails
+        if hc.mode == RunMode.MULTIRUN:
+            from sim.sweep.job import job_failed
+
+            return job_failed(error, outdir, hc)
+        fail(error, outdir, hc.job.name)
     try:
         raw = composed(cfg, task_overrides(hc))
         sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py

@@ -48,7 +48,7 @@ def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
     return {"job": int(hc.job.num), "refused": str(error)}
 
 
-def _failed(error: BaseException, job_dir: Path, hc: Any) -> dict:
+def job_failed(error: BaseException, job_dir: Path, hc: Any) -> dict:
     """A job that failed (full disk, memory, a crash): one line naming the job, nothing of it left
     that looks finished, and a normal end so the other jobs go on; the multirun exits with status 1."""
     from sim.cli import clean_failed_run, describe_failure
@@ -76,9 +76,9 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
     except Exception as error:  # noqa: BLE001 - HYDRA_FULL_ERROR=1 keeps the traceback
         if os.environ.get("HYDRA_FULL_ERROR_USER") == "1":
             raise
-        return _failed(error, job_dir, hc)
+        return job_failed(error, job_dir, hc)
     except KeyboardInterrupt:
-        _failed(KeyboardInterrupt("interrupted"), job_dir, hc)
+        job_failed(KeyboardInterrupt("interrupted"), job_dir, hc)
         raise
 
 
