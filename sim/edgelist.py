@@ -44,13 +44,14 @@ def read_table(key: str, path: str, columns: list[str], optional: tuple[str, ...
     try:
         table = csv.read_csv(path, convert_options=csv.ConvertOptions(
             column_types={c: pa.string() for c in wanted}, strings_can_be_null=False))
+        names = table.column_names  # decoding a binary header fails here
     except (pa.ArrowException, OSError, UnicodeError) as error:
         raise ConfigError(key, path, _reason(error)) from None
-    if any(c not in table.column_names for c in columns):
+    if any(c not in names for c in columns):
         raise ConfigError(key, path, f"needs a header row naming the columns {','.join(columns)} "
-                          f"(its header has {len(table.column_names)} column(s), not these)")
+                          f"(its header has {len(names)} column(s), not these)")
     out = {}
-    present = [c for c in wanted if c in table.column_names]
+    present = [c for c in wanted if c in names]
     for c in present:
         values = pc.utf8_trim_whitespace(table.column(c).combine_chunks())
         if not pa.types.is_string(values.type):
