@@ -212,7 +212,14 @@ def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
 
+    from sim.budget import duration, estimate, gib
+
     model_cfg = validate_config(raw)
+    est = estimate(model_cfg)
+    log.info("estimate: ~%s of memory, ~%s (sim/budget.py)", gib(est.memory_bytes), duration(est.seconds))
+    if est.seconds > 600:
+        print(f"note: this run should take ~{duration(est.seconds)} and ~{gib(est.memory_bytes)} of memory "
+              "(sim/budget.py estimate)", file=sys.stderr)
     started = time.perf_counter()
     model = CommunityModel(model_cfg)
     model.run_for(model_cfg.steps)

@@ -88,6 +88,7 @@ def test_cli_refuses_a_deleted_section_before_running(run_sim, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_cli_interpolation_error_is_one_line_and_leaves_nothing(run_sim, tmp_path):
     out = tmp_path / "run"
     result = run_sim(*SMALL, "steps=${oc.env:SIM_TEST_NOT_SET}", f"hydra.run.dir={out}", cwd=tmp_path)

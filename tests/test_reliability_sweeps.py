@@ -92,6 +92,7 @@ def test_a_malformed_design_json_stops_the_sweep_before_any_job(run_sim, tmp_pat
 
 
 # -- seeds -------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_seed_that_runs_parquet_cannot_hold_is_refused_before_the_sweep_runs(run_sim, tmp_path):
     folder = tmp_path / "sweep"
     result = run_sim("-m", *SMALL, f"seed={2**63}", "sweep.replications=2", f"hydra.sweep.dir={folder}",
@@ -146,6 +147,7 @@ def test_a_job_on_a_full_disk_fails_alone_and_is_not_left_looking_complete(run_s
     assert json.loads((folder / SWEEP_INFO).read_text())["complete"] is True
 
 
+@pytest.mark.slow
 def test_gathering_on_a_full_disk_exits_1_and_leaves_no_stale_table(run_sim, finished, tmp_path):
     folder = _copy(finished, tmp_path)
     result = _sweep(run_sim, folder, env={"PYTHONPATH": str(FAULTS), "SIM_FAULT_ENOSPC": "/results.parquet"})
