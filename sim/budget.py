@@ -20,7 +20,7 @@ the estimate next to each measurement)::
 
 The constants are rounded up from the measurements (peak ``ru_maxrss``, wall time on one core of a
 2-core machine), so the estimate errs on the high side: e.g. 200,000 residents x 26 steps measured
-606 MiB against an estimate of about 650 MiB. :func:`check_memory` refuses a config whose estimate
+598-606 MiB against an estimate of 672 MiB. :func:`check_memory` refuses a config whose estimate
 exceeds the memory this machine has available, naming the key whose term is largest.
 """
 
