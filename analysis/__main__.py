@@ -35,10 +35,24 @@ def _design(args) -> None:
 
 
 def _gather(args) -> None:
-    from sim.sweep.store import RESULTS, gather
+    """Gather under the sweep folder's lock: refused while a sweep runs in it."""
+    from pathlib import Path
 
-    info = gather(args.dir)
-    print(f"{args.dir}/{RESULTS}: {info['runs']} runs from {info['jobs']} jobs")
+    from sim.sweep.lock import lock_sweep, unlock_sweep
+    from sim.sweep.store import RESULTS, NotASweep, gather, is_sweep_dir
+
+    folder = Path(args.dir)
+    if not folder.is_dir() or not is_sweep_dir(folder):
+        gather(folder)  # raises NotASweep with the reason
+        raise NotASweep(f"{folder} is not a sweep folder")
+    lock = lock_sweep(folder, key="SWEEP_DIR")
+    try:
+        info = gather(folder)
+    finally:
+        unlock_sweep(lock, folder)
+    missing = info.get("jobs_missing") or []
+    note = f"; {len(missing)} job(s) of the last multirun not finished" if missing else ""
+    print(f"{args.dir}/{RESULTS}: {info['runs']} runs from {info['jobs']} jobs{note}")
 
 
 def _report(args) -> None:
@@ -89,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, NotASweep) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (OSError, MemoryError) as error:  # e.g. a full disk: one line, the old tables removed
+        from sim.cli import describe_failure
+
+        print(describe_failure(error), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,24 +9,30 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim import compare
 from sim.config import validate_config
-from sim.schema import ConfigError
+from sim.schema import ConfigError, one_line, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "conf"
 log = logging.getLogger("sim")
+EXIT_BAD_INPUT, EXIT_FAILED = 2, 1
+TRACEBACK_ENV = "HYDRA_FULL_ERROR"  # =1: let an unexpected error show its traceback (Hydra's switch)
 
 
 def presets(folder: Path) -> list[str]:
@@ -62,48 +68,161 @@ def precheck_arguments(argv: list[str]) -> None:
                 raise ConfigError(key, name, "allowed: " + ", ".join(n for n in known if n != "null"))
 
 
-def fail(error: ConfigError, outdir: Path | None = None, job_name: str | None = None) -> None:
-    """Print one clear message, remove what Hydra wrote for this failed run, exit 2.
+def describe_failure(error: BaseException) -> str:
+    """One line for an error that is not bad input: a full disk, memory, a file system problem, a bug."""
+    from hydra.errors import HydraException
 
-    Only Hydra's own files (``.hydra/`` and the job log) are removed, and the folder itself only
-    if that leaves it empty: a run pointed at an existing folder loses nothing of it.
-    """
-    print(error, file=sys.stderr)
-    if outdir is not None and outdir.is_dir():
-        shutil.rmtree(outdir / ".hydra", ignore_errors=True)
-        if job_name:
-            (outdir / f"{job_name}.log").unlink(missing_ok=True)
+    if isinstance(error, ConfigError):
+        return str(error)
+    if isinstance(error, HydraException):  # e.g. "Could not override 'x'": Hydra's message, on one line
+        cause = f" ({error.__cause__})" if error.__cause__ is not None else ""
+        text = f"error: {error}{cause}"
+    elif isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        where = f" writing {error.filename}" if error.filename else ""
+        text = f"error: disk full{where} (No space left on device); free some space and rerun"
+    elif isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        text = f"error: {error.strerror or type(error).__name__}{where}"
+    elif isinstance(error, MemoryError):
+        text = "error: out of memory (MemoryError); try fewer residents or steps (sim/budget.py estimates both)"
+    else:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        text = f"error: {type(error).__name__}: {first}" if first else f"error: {type(error).__name__}"
+    text = one_line(text)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def clean_failed_run(outdir: Path | None, job_name: str | None = None) -> None:
+    """Remove what Hydra wrote for a failed run (``.hydra/`` and the job log), and the folder itself
+    only if that leaves it empty: a run pointed at an existing folder loses nothing of it."""
+    if outdir is None or not outdir.is_dir():
+        return
+    shutil.rmtree(outdir / ".hydra", ignore_errors=True)
+    for name in {job_name or "cli", "cli"}:
+        (outdir / f"{name}.log").unlink(missing_ok=True)
+    try:
         if not any(outdir.iterdir()):
             outdir.rmdir()
-    raise SystemExit(2)
+    except OSError:
+        pass
+
+
+def fail(error: BaseException, outdir: Path | None = None, job_name: str | None = None) -> None:
+    """Print one clear line, remove what Hydra wrote for this failed run, exit 2 for bad input
+    (:class:`ConfigError`) and 1 for anything else."""
+    print(describe_failure(error), file=sys.stderr)
+    clean_failed_run(outdir, job_name)
+    raise SystemExit(EXIT_BAD_INPUT if isinstance(error, ConfigError) else EXIT_FAILED)
+
+
+def resolve(cfg: DictConfig) -> dict:
+    """The composed config as plain data; an interpolation that cannot be resolved
+    (``${oc.env:MISSING}``, ``${no_such.key}``, a recursive one) is a ConfigError naming its key."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        return OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as error:
+        key = getattr(error, "full_key", None) or "config"
+        try:
+            value = OmegaConf.to_container(cfg, resolve=False)
+            for part in key.split("."):
+                value = value[part]
+        except Exception:  # noqa: BLE001 - the key is enough to name the problem
+            value = None
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigError(key, value, f"cannot be resolved ({first})") from None
+
+
+HYDRA_RECORD = ".hydra"
+
+
+def save_hydra_record(cfg: DictConfig, outdir: Path) -> None:
+    """What Hydra itself would write into ``outdir/.hydra`` (``conf/sim.yaml`` sets
+    ``hydra.output_subdir: null`` so that failures here are ours to report)."""
+    import hydra.core.utils as hydra_utils
+
+    hydra_cfg = HydraConfig.instance().cfg
+    record = outdir / HYDRA_RECORD
+    hydra_utils._save_config(cfg, "config.yaml", record)
+    hydra_utils._save_config(hydra_cfg, "hydra.yaml", record)
+    hydra_utils._save_config(hydra_cfg.hydra.overrides.task, "overrides.yaml", record)
+
+
+def task_overrides(hc: Any) -> list[str]:
+    """The command line's overrides as written (unresolved: an override may hold ``${...}``)."""
+    return [str(o) for o in OmegaConf.to_container(hc.overrides.task, resolve=False)]
+
+
+def composed(cfg: DictConfig, task_overrides: list[str]) -> dict:
+    """Resolve the config and apply the command line's rules for null, ``{}`` and ``~``
+    (:mod:`sim.overrides`)."""
+    from sim.overrides import apply_empty, check_overrides
+
+    empty = check_overrides(task_overrides)
+    raw = resolve(cfg)
+    apply_empty(raw, empty)
+    return raw
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF), config_name="sim")  # conf/sim.yaml: config.yaml + sweep
 def run(cfg: DictConfig) -> dict:
-    from sim.model import CommunityModel
-    from sim.outputs import summarise, write_outputs
     from sim.sweep.job import is_sweep_job, run_sweep_job
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    logging.raiseExceptions = False  # a log line that cannot be written (full disk) is no traceback
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
-    raw = OmegaConf.to_container(cfg, resolve=True)
-    sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
-    experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
-    if experiment is not None:
-        from sim.experiments.command import run_experiment_command
-        return run_experiment_command(raw, experiment, outdir, lambda error: fail(error, outdir, hc.job.name))
-    if is_sweep_job(sweep, hc):
-        try:
-            return run_sweep_job(raw, sweep, hc)
-        except ConfigError as error:
-            fail(error, outdir, hc.job.name)
     try:
-        model_cfg = validate_config(raw)
-        started = time.perf_counter()
-        model = CommunityModel(model_cfg)
+        save_hydra_record(cfg, outdir)
+    except Exception as error:  # noqa: BLE001 - e.g. a full disk: this run (or job) alone fails
+        if hc.mode == RunMode.MULTIRUN:
+            from sim.sweep.job import job_failed
+
+            return job_failed(error, outdir, hc)
+        fail(error, outdir, hc.job.name)
+    try:
+        raw = composed(cfg, task_overrides(hc))
+        sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
+        experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
+        multirun_job = is_sweep_job(sweep, hc)
     except ConfigError as error:
         fail(error, outdir, hc.job.name)
+    if multirun_job:
+        try:
+            return run_sweep_job(raw, sweep, hc)  # in a multirun it reports its own failures
+        except ConfigError as error:  # sweep settings outside a multirun
+            fail(error, outdir, hc.job.name)
+    try:
+        if experiment is not None:
+            from sim.experiments.command import run_experiment_command
+            return run_experiment_command(raw, experiment, outdir, lambda error: fail(error, outdir, hc.job.name))
+        return run_once(raw, hc, outdir)
+    except Exception as error:  # noqa: BLE001 - every failure ends as one line (HYDRA_FULL_ERROR=1: traceback)
+        if os.environ.get(TRACEBACK_ENV + "_USER") == "1":
+            raise
+        fail(error, outdir, hc.job.name)
+    except KeyboardInterrupt:
+        print("interrupted: nothing of this run was kept", file=sys.stderr)
+        clean_failed_run(outdir, hc.job.name)
+        raise SystemExit(130) from None
+
+
+def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
+    """A single run: validate (memory estimate included), build, run, write the outputs, print."""
+    from sim.model import CommunityModel
+    from sim.outputs import summarise, write_outputs
+
+    from sim.budget import duration, estimate, gib
+
+    model_cfg = validate_config(raw)
+    est = estimate(model_cfg)
+    log.info("estimate: ~%s of memory, ~%s (sim/budget.py)", gib(est.memory_bytes), duration(est.seconds))
+    if est.seconds > 600:
+        print(f"note: this run should take ~{duration(est.seconds)} and ~{gib(est.memory_bytes)} of memory "
+              "(sim/budget.py estimate)", file=sys.stderr)
+    started = time.perf_counter()
+    model = CommunityModel(model_cfg)
     model.run_for(model_cfg.steps)
     summary = summarise(model, scenario=hc.runtime.choices.get("scenario"))
     write_outputs(model, outdir, summary)
@@ -132,6 +251,11 @@ def format_summary(s: dict, outdir: Path, seconds: float) -> str:
 
 
 def main() -> None:
+    """``sim``: every failure ends with one line on stderr and a non-zero status (2 bad input, 1 any
+    other failure), Hydra's own ones included; with ``HYDRA_FULL_ERROR=1`` unexpected errors keep
+    their traceback."""
+    from sim.sweep.callbacks import failed_launch
+
     try:
         precheck_arguments(sys.argv[1:])
         if compare.is_compare(sys.argv[1:]):  # `sim compare=on ...`: paired runs (sim/compare.py)
@@ -139,7 +263,17 @@ def main() -> None:
             return
     except ConfigError as error:
         fail(error)
-    run()
+    if os.environ.get(TRACEBACK_ENV) == "1":
+        os.environ[TRACEBACK_ENV + "_USER"] = "1"
+    os.environ[TRACEBACK_ENV] = "1"  # Hydra then raises its errors here instead of printing a trace
+    try:
+        run()
+    except Exception as error:  # noqa: BLE001 - Hydra's own failures: config save, launcher, sweeper
+        if os.environ.get(TRACEBACK_ENV + "_USER") == "1":
+            raise
+        note = failed_launch()
+        print(describe_failure(error) + (f"; {note}" if note else ""), file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT if isinstance(error, ConfigError) else EXIT_FAILED) from None
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.schema import ConfigError, build, param, probability
+from sim.schema import ConfigError, build, param, probability, seed_param
 
 DELIBERATION_MODES = ("snowball", "elite", "council", "all_member", "cloud", "panoramic")
 NETWORK_KINDS = ("courtyard", "watts_strogatz", "barabasi_albert", "edgelist")
@@ -24,7 +24,7 @@ ISSUE_SCOPES = ("courtyard", "community")
 class CommunityConfig:
     """Who lives in the community (DOMAIN.md §3)."""
 
-    n_residents: int = param(2000, lo=1, doc="residents (network nodes)")
+    n_residents: int = param(2000, lo=1, hi=10_000_000, doc="residents (network nodes)")
     share_young: float = probability(0.3, "age group under 40")
     share_elderly: float = probability(0.25, "age group 60 and over")
     online_young: float = probability(0.95, "share of the young with online access")
@@ -37,10 +37,10 @@ class CommunityConfig:
     trust_mean: float = probability(0.45, "mean trust in officials")
     satisfaction_mean: float = probability(0.5, "mean satisfaction with community affairs")
     capacity_mean: float = probability(0.3, "mean skills for taking part")
-    time_cost_mean: float = param(0.5, lo=0.0, doc="mean weekly time cost of attending a meeting")
+    time_cost_mean: float = param(0.5, lo=0.0, hi=100.0, doc="mean weekly time cost of attending a meeting")
     threshold_mean: float = probability(0.3, "mean Granovetter threshold (share of active neighbours)")
     initial_belief: float = probability(0.5, "conditional cooperators' first guess of others' turnout")
-    attribute_concentration: float = param(8.0, lo=0.0, lo_open=True,
+    attribute_concentration: float = param(8.0, lo=0.01, hi=10_000.0,
                                            doc="Beta concentration of attribute draws")
 
 
@@ -48,21 +48,21 @@ class CommunityConfig:
 class CourtyardNetworkConfig:
     """Households in courtyards, courtyards in the community."""
 
-    household_size: int = param(3, lo=1, doc="members per household (all tied)")
-    households_per_courtyard: int = param(20, lo=1)
-    ties_within_courtyard: float = param(4.0, lo=0.0, doc="mean extra ties to courtyard neighbours")
-    ties_between_courtyards: float = param(1.0, lo=0.0, doc="mean ties to other courtyards")
+    household_size: int = param(3, lo=1, hi=50, doc="members per household (all tied)")
+    households_per_courtyard: int = param(20, lo=1, hi=100_000)
+    ties_within_courtyard: float = param(4.0, lo=0.0, hi=1000.0, doc="mean extra ties to courtyard neighbours")
+    ties_between_courtyards: float = param(1.0, lo=0.0, hi=1000.0, doc="mean ties to other courtyards")
 
 
 @dataclass
 class WattsStrogatzConfig:
-    k: int = param(6, lo=2, doc="ring neighbours")
+    k: int = param(6, lo=2, hi=1000, doc="ring neighbours")
     p: float = probability(0.1, "rewiring probability")
 
 
 @dataclass
 class BarabasiAlbertConfig:
-    m: int = param(3, lo=1, doc="edges from each new node")
+    m: int = param(3, lo=1, hi=1000, doc="edges from each new node")
 
 
 @dataclass
@@ -74,7 +74,7 @@ class EdgeListConfig:
 @dataclass
 class NetworkConfig:
     kind: str = param("courtyard", choices=NETWORK_KINDS)
-    courtyard_size: int = param(60, lo=1, doc="residents per courtyard for non-courtyard kinds")
+    courtyard_size: int = param(60, lo=1, hi=10_000_000, doc="residents per courtyard for non-courtyard kinds")
     courtyard: CourtyardNetworkConfig = param(CourtyardNetworkConfig())
     watts_strogatz: WattsStrogatzConfig = param(WattsStrogatzConfig())
     barabasi_albert: BarabasiAlbertConfig = param(BarabasiAlbertConfig())
@@ -85,7 +85,7 @@ class NetworkConfig:
 class IssueKindConfig:
     salience: float = probability(0.5, "how much residents care")
     scope: str = param("courtyard", choices=ISSUE_SCOPES)
-    weight: float = param(1.0, lo=0.0, doc="relative frequency")
+    weight: float = param(1.0, lo=0.0, hi=1e6, doc="relative frequency")
 
 
 DEFAULT_ISSUE_KINDS = {
@@ -100,10 +100,10 @@ DEFAULT_ISSUE_KINDS = {
 
 @dataclass
 class IssuesConfig:
-    rate: float = param(0.25, lo=0.0, doc="courtyard issues per step per 1,000 residents (Poisson mean)")
-    community_rate: float = param(0.03, lo=0.0, doc="community-wide issues per step (Poisson mean)")
-    courtyards_touched: int = param(2, lo=1, doc="courtyards a courtyard-scope issue touches")
-    max_age: int = param(12, lo=1, doc="steps an undiscussed issue stays open before cadres decide alone")
+    rate: float = param(0.25, lo=0.0, hi=10.0, doc="courtyard issues per step per 1,000 residents (Poisson mean)")
+    community_rate: float = param(0.03, lo=0.0, hi=10.0, doc="community-wide issues per step (Poisson mean)")
+    courtyards_touched: int = param(2, lo=1, hi=100_000, doc="courtyards a courtyard-scope issue touches")
+    max_age: int = param(12, lo=1, hi=100_000, doc="steps an undiscussed issue stays open before cadres decide alone")
     kinds: dict[str, IssueKindConfig] = field(default_factory=lambda: dict(DEFAULT_ISSUE_KINDS))
 
 
@@ -111,45 +111,45 @@ class IssuesConfig:
 class ParticipationConfig:
     """R = pB - C + D (Riker & Ordeshook 1968) plus social influence, P = logistic(beta*U)."""
 
-    beta: float = param(4.0, lo=0.0, doc="logistic slope")
-    intercept: float = param(-0.6, doc="baseline propensity")
-    benefit_weight: float = param(2.0, lo=0.0)
-    cost_weight: float = param(1.0, lo=0.0)
+    beta: float = param(4.0, lo=0.0, hi=100.0, doc="logistic slope")
+    intercept: float = param(-0.6, lo=-100.0, hi=100.0, doc="baseline propensity")
+    benefit_weight: float = param(2.0, lo=0.0, hi=100.0)
+    cost_weight: float = param(1.0, lo=0.0, hi=100.0)
     capacity_cost_relief: float = probability(0.6, "share of time cost that full capacity removes")
-    duty_weight: float = param(0.5, lo=0.0, doc="civic duty D")
-    social_weight: float = param(1.0, lo=0.0, doc="Granovetter threshold term")
-    threshold_alpha: float = param(3.0, lo=0.0, lo_open=True, doc="steepness of X^a/(T^a+X^a)")
-    leader_weight: float = param(0.6, lo=0.0, doc="pull of neighbouring leaders (recruitment)")
-    organisation_weight: float = param(0.4, lo=0.0, doc="extra duty of public-good organisation members")
+    duty_weight: float = param(0.5, lo=0.0, hi=100.0, doc="civic duty D")
+    social_weight: float = param(1.0, lo=0.0, hi=100.0, doc="Granovetter threshold term")
+    threshold_alpha: float = param(3.0, lo=0.01, hi=100.0, doc="steepness of X^a/(T^a+X^a)")
+    leader_weight: float = param(0.6, lo=0.0, hi=100.0, doc="pull of neighbouring leaders (recruitment)")
+    organisation_weight: float = param(0.4, lo=0.0, hi=100.0, doc="extra duty of public-good organisation members")
     belief_rate: float = probability(0.3, "how fast beliefs about others' turnout follow what is seen")
 
 
 @dataclass
 class DeliberationConfig:
     mode: str = param("snowball", choices=DELIBERATION_MODES)
-    meeting_interval: int = param(4, lo=1, doc="steps between deliberation days")
-    group_size: int = param(12, lo=2, doc="largest discussion group")
-    rounds: int = param(3, lo=1, doc="opinion-averaging rounds per meeting")
+    meeting_interval: int = param(4, lo=1, hi=100_000, doc="steps between deliberation days")
+    group_size: int = param(12, lo=2, hi=100_000, doc="largest discussion group")
+    rounds: int = param(3, lo=1, hi=1000, doc="opinion-averaging rounds per meeting")
     susceptibility: float = probability(0.3, "Friedkin-Johnsen weight on the group view")
     chair_susceptibility: float = probability(0.05, "a chair is a stubborn node")
-    leader_weight: float = param(4.0, lo=0.0, doc="extra weight of a leader chair's opinion")
+    leader_weight: float = param(4.0, lo=0.0, hi=1000.0, doc="extra weight of a leader chair's opinion")
     facilitation: float = probability(0.2, "neutral moderation: 1 removes the chair's pull")
     confidence_bound: float = probability(1.0, "Hegselmann-Krause bound; 1 = listen to all")
     leader_assignment: str = param("self_selected", choices=LEADER_ASSIGNMENTS)
     cloud_cost_factor: float = probability(0.3, "cost of taking part online relative to offline")
     elite_interest_quantile: float = probability(0.8, "elite mode invites residents above this")
-    council_size: int = param(21, lo=1, doc="members of the council (council mode)")
+    council_size: int = param(21, lo=1, hi=10_000_000, doc="members of the council (council mode)")
     steer_share: float = probability(0.25, "chair pull above which a meeting counts as steered")
 
 
 @dataclass
 class OfficialsConfig:
-    n_cadres: int = param(5, lo=1, doc="residents'-committee and party cadres")
+    n_cadres: int = param(5, lo=1, hi=1000, doc="residents'-committee and party cadres")
     responsiveness: float = probability(0.45, "Chen, Pan & Xu 2016: ~1/3 respond at baseline")
     admin_load: float = probability(0.3, "share of time taken by administrative tasks")
     openness: float = probability(0.5, "openness to deliberation: chance a response adopts")
     power_retained: float = probability(0.9, "share of decision power officials keep")
-    threat_effect: float = param(0.5, lo=0.0, doc="rise in response per unit turnout share")
+    threat_effect: float = param(0.5, lo=0.0, hi=100.0, doc="rise in response per unit turnout share")
     partnership_threshold: float = probability(0.7, "below this retained power decisions are shared")
     delegation_threshold: float = probability(0.4, "below this retained power residents decide")
 
@@ -166,10 +166,10 @@ class AttitudesConfig:
 
 @dataclass
 class LeadersConfig:
-    n_initial: int = param(40, lo=0, doc="leaders at the start")
-    influence_mean: float = param(1.0, lo=0.0)
+    n_initial: int = param(40, lo=0, hi=10_000_000, doc="leaders at the start")
+    influence_mean: float = param(1.0, lo=0.0, hi=100.0)
     emergence_rate: float = probability(0.02, "weekly chance an eligible resident becomes a leader")
-    emergence_min_meetings: int = param(3, lo=0)
+    emergence_min_meetings: int = param(3, lo=0, hi=100_000)
     emergence_capacity: float = probability(0.55)
     stepdown_efficacy: float = probability(0.1)
     stepdown_rate: float = probability(0.05)
@@ -181,23 +181,23 @@ class OrganisationsConfig:
     public_good_share: float = probability(0.2, "share founded as public-good groups")
     recruit_rate: float = probability(0.1, "weekly chance a member invites a neighbour")
     conversion_rate: float = probability(0.01, "weekly chance a hobby group turns public-good")
-    conversion_min_size: int = param(8, lo=1)
+    conversion_min_size: int = param(8, lo=1, hi=100_000)
     decay: float = probability(0.02, "weekly capacity loss")
     leave_rate: float = probability(0.01, "weekly chance a member leaves")
-    min_size: int = param(3, lo=1, doc="fewer members than this dissolves the group")
+    min_size: int = param(3, lo=1, hi=100_000, doc="fewer members than this dissolves the group")
     dissolve_capacity: float = probability(0.05, "capacity below which the group dissolves")
-    grace_steps: int = param(26, lo=0, doc="steps a new group has to reach min_size")
+    grace_steps: int = param(26, lo=0, hi=100_000, doc="steps a new group has to reach min_size")
 
 
 @dataclass
 class LadderConfig:
-    window: int = param(52, lo=1, doc="steps of decisions the community rung looks back on")
+    window: int = param(52, lo=1, hi=100_000, doc="steps of decisions the community rung looks back on")
 
 
 @dataclass
 class ModelConfig:
-    seed: int = param(42, lo=0)
-    steps: int = param(156, lo=1, doc="weeks")
+    seed: int = seed_param(42)
+    steps: int = param(156, lo=1, hi=100_000, doc="weeks")
     community: CommunityConfig = param(CommunityConfig())
     network: NetworkConfig = param(NetworkConfig())
     issues: IssuesConfig = param(IssuesConfig())
@@ -213,6 +213,7 @@ class ModelConfig:
 
 def validate_config(raw: Mapping | ModelConfig | None) -> ModelConfig:
     """Check a composed config (plain mapping) and return the typed :class:`ModelConfig`."""
+    from sim.budget import check_memory
     from sim.interventions import build_intervention_params
 
     if isinstance(raw, ModelConfig):
@@ -225,6 +226,7 @@ def validate_config(raw: Mapping | ModelConfig | None) -> ModelConfig:
     cfg.interventions = {name: build_intervention_params(name, params)
                          for name, params in interventions.items()}
     _check_consistency(cfg)
+    check_memory(cfg)  # sim/budget.py: refuse before allocating what this machine cannot hold
     return cfg
 
 
@@ -278,6 +280,6 @@ def _check_consistency(cfg: ModelConfig) -> None:
         for key in ("path", "nodes_path"):
             p = getattr(net.edgelist, key)
             if p is not None and not Path(p).is_file():
-                raise ConfigError(f"network.edgelist.{key}", p, "file not found")
+                raise ConfigError(f"network.edgelist.{key}", p, "file not found (or not a regular file)")
     for name, params in cfg.interventions.items():
         params.check(f"interventions.{name}", cfg)

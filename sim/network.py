@@ -1,4 +1,4 @@
-"""The social network: generators, the surveyed-edge-list reader, and the sparse adjacency.
+"""The social network: generators and the sparse adjacency (surveyed edge lists: :mod:`sim.edgelist`).
 
 Every generator returns a :class:`SocialNetwork`: the undirected ties between nodes ``0..n-1``,
 each resident's courtyard and household, and the node labels (for edge lists).
@@ -15,7 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sim.config import ModelConfig, NetworkConfig
-from sim.schema import ConfigError
+from sim.edgelist import read_edgelist
 
 
 @dataclass
@@ -208,53 +208,6 @@ def barabasi_albert_network(n: int, cfg: NetworkConfig, rng: np.random.Generator
                                     households_within(courtyard, cfg.courtyard.household_size))
 
 
-def _read_csv(key: str, path: str, columns: list[str]) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path)
-    except Exception as exc:  # unreadable, empty, not CSV
-        raise ConfigError(key, path, f"could not be read as CSV ({type(exc).__name__}: {exc})") from None
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ConfigError(key, path, f"needs columns {columns}; found {list(df.columns)}")
-    if df[columns].isna().any().any():
-        raise ConfigError(key, path, f"has empty cells in columns {columns}")
-    return df
-
-
-def edgelist_network(cfg: NetworkConfig, n_expected: int) -> SocialNetwork:
-    """A surveyed network: ``path`` lists ties (source,target); ``nodes_path`` optionally lists
-    every resident (column node, optional columns courtyard and household). Node labels may be
-    any strings; without a nodes file the residents are the nodes named in the edges."""
-    edges = _read_csv("network.edgelist.path", cfg.edgelist.path, ["source", "target"])
-    src, dst = edges["source"].astype(str), edges["target"].astype(str)
-    if cfg.edgelist.nodes_path:
-        nodes = _read_csv("network.edgelist.nodes_path", cfg.edgelist.nodes_path, ["node"])
-        labels = list(dict.fromkeys(nodes["node"].astype(str)))
-        known = set(labels)
-        unknown = sorted((set(src) | set(dst)) - known)
-        if unknown:
-            raise ConfigError("network.edgelist.path", cfg.edgelist.path,
-                              f"names nodes not in network.edgelist.nodes_path: {unknown[:5]}")
-    else:
-        nodes, labels = None, list(dict.fromkeys(pd.concat([src, dst])))
-    if len(labels) != n_expected:
-        raise ConfigError("community.n_residents", n_expected,
-                          f"the edge list has {len(labels)} residents; set community.n_residents={len(labels)}")
-    index = {label: i for i, label in enumerate(labels)}
-    pairs = np.column_stack([src.map(index).to_numpy(), dst.map(index).to_numpy()])
-    n = len(labels)
-    listed = nodes.drop_duplicates("node") if nodes is not None else None
-    if listed is not None and "courtyard" in listed.columns:
-        courtyard = pd.factorize(listed["courtyard"].astype(str).to_numpy())[0]
-    else:
-        courtyard = _blocks(n, cfg.courtyard_size)
-    if listed is not None and "household" in listed.columns:
-        household = pd.factorize(listed["household"].astype(str).to_numpy())[0]
-    else:
-        household = np.arange(n)  # without survey data, everyone is their own household
-    return SocialNetwork.from_edges(n, pairs, courtyard, household, labels)
-
-
 def build_network(cfg: ModelConfig, rng: np.random.Generator) -> SocialNetwork:
     """Dispatch on ``network.kind``."""
     n, net = cfg.community.n_residents, cfg.network
@@ -264,4 +217,4 @@ def build_network(cfg: ModelConfig, rng: np.random.Generator) -> SocialNetwork:
         return watts_strogatz_network(n, net, rng)
     if net.kind == "barabasi_albert":
         return barabasi_albert_network(n, net, rng)
-    return edgelist_network(net, n)
+    return read_edgelist(net, n)

@@ -16,12 +16,26 @@ from collections.abc import Mapping
 from typing import Any
 
 
+SEED_MAX = 2**63 - 1  # the largest seed every writer takes: Parquet and NumPy int64 columns
+
+
 class ConfigError(ValueError):
-    """A config value that the model cannot run with."""
+    """A config value that the model cannot run with; its message is one line."""
 
     def __init__(self, key: str, value: Any, allowed: str):
         self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"config error: {key} = {value!r} is not allowed; {allowed}")
+        super().__init__(one_line(f"config error: {key} = {shown(value)} is not allowed; {allowed}"))
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so that a message stays one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 12]}... ({len(text)} characters)"
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and runs of white space turned into single spaces."""
+    return " ".join(str(text).split())
 
 
 def param(default: Any, *, lo: float | None = None, hi: float | None = None,
@@ -41,13 +55,18 @@ def probability(default: float, doc: str = ""):
     return param(default, lo=0.0, hi=1.0, doc=doc)
 
 
+def seed_param(default: int | None, doc: str = "root seed of every random draw"):
+    """A seed: an integer in [0, 2**63 - 1], the one rule for seeds everywhere (:data:`SEED_MAX`)."""
+    return param(default, lo=0, hi=SEED_MAX, doc=doc)
+
+
 def _describe(meta: Mapping, typ: Any) -> str:
     if meta.get("choices"):
         return "allowed: " + ", ".join(meta["choices"])
     lo, hi = meta.get("lo"), meta.get("hi")
     kind = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(typ, str(typ))
     if lo is not None and hi is not None:
-        return f"must be {kind} in [{lo}, {hi}]"
+        return f"must be {kind} in {'(' if meta.get('lo_open') else '['}{lo}, {hi}]"
     if lo is not None:
         return f"must be {kind} {'>' if meta.get('lo_open') else '>='} {lo}"
     if hi is not None:
@@ -89,6 +108,10 @@ def _check(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
             return None
         return _check(key, value, inner[0], meta)
     if dataclasses.is_dataclass(typ):
+        if value is None:  # `section=null` would silently reset every key of the section
+            raise ConfigError(key, None, "a section cannot be null; set its keys instead "
+                              f"(e.g. {key}.<name>=<value>); known keys: "
+                              + ", ".join(f.name for f in dataclasses.fields(typ)))
         return build(typ, value, key)
     if origin is list:
         (item,) = typing.get_args(typ)

@@ -50,7 +50,7 @@ def test_nested_and_programme_parameters_have_ranges():
 @pytest.mark.parametrize("spec, key, words", [
     ("community.colour=0:1", "community.colour", "unknown parameter"),
     ("community.interest_mean=0.1:1.6", "community.interest_mean", "allowed range [0.0, 1.0]"),
-    ("community.attribute_concentration=0:5", "community.attribute_concentration", "(0.0, inf]"),
+    ("community.attribute_concentration=0:5", "community.attribute_concentration", "[0.01, 10000.0]"),
     ("community.interest_mean=0.6:0.1", "community.interest_mean", "LOW must be below HIGH"),
     ("deliberation.mode=0:1", "deliberation.mode", "not a numeric parameter"),
     ("leaders.n_initial=1.5:4", "leaders.n_initial", "whole-number bounds"),

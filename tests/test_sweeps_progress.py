@@ -18,9 +18,11 @@ def test_progress_counts_jobs_by_how_they_ended(tmp_path):
     record_job_end(tmp_path, 0, "skipped")
     record_job_end(tmp_path, 3, "ran")
     record_job_end(tmp_path, 1, "refused")
-    assert monitor.counts() == {"ran": 1, "skipped": 1, "refused": 1}
+    record_job_end(tmp_path, 2, "failed")
+    assert monitor.counts() == {"ran": 1, "skipped": 1, "refused": 1, "failed": 1}
     line = monitor.stop()
-    assert re.fullmatch(r"sweep: 3/5 jobs done \(1 refused\), 0:00:\d\d elapsed, ~0:\d\d:\d\d left", line)
+    assert re.fullmatch(r"sweep: 4/5 jobs done \(1 refused\) \(1 failed\), 0:00:\d\d elapsed, ~0:\d\d:\d\d left",
+                        line)
     assert stream.getvalue() == line + "\n"  # not a terminal: plain lines
 
 

@@ -141,7 +141,7 @@ class ExperimentConfig:
     randomization: RandomizationConfig = param(RandomizationConfig())
     truth: TruthConfig = param(TruthConfig())
     power: PowerConfig = param(PowerConfig())
-    n_jobs: int = param(-1, doc="parallel jobs (joblib; -1: all cores)")
+    n_jobs: int = param(-1, lo=-1, hi=1024, doc="parallel jobs (joblib; -1: all cores; not 0)")
     backend: str | None = param(None, choices=BACKENDS, doc="joblib backend (null: joblib's default, loky)")
 
     @property
@@ -186,6 +186,8 @@ def validate_experiment(raw: Mapping | None, base: ModelConfig) -> ExperimentCon
 
 def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
     poll = exp.kind == "poll"
+    if exp.n_jobs == 0:
+        raise ConfigError("experiment.n_jobs", 0, "must be -1 (all cores) or a number of jobs in [1, 1024]")
     allowed = exp.outcome_names()
     for i, name in enumerate(exp.outcomes):
         if name not in allowed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,26 +51,94 @@ def info_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
+KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+NOT_DESIGN_COLUMNS = ("seed", "sweep", "hydra")  # seeds derive from the root seed (sim/sweep/seeds.py)
+
+
+def _reason(error: Exception) -> str:
+    """Why a table could not be read, without quoting the file."""
+    if isinstance(error, UnicodeError):
+        return "is not UTF-8 text"
+    fields = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(error))
+    return fields.group(0) if fields else type(error).__name__
+
+
+def _check_columns(key: str, path: Path, columns: list) -> None:
+    """Every column named like a dotted config key, once; no seed/sweep/hydra column. A name that
+    is not shaped like a key is not shown (the file may be anything); one that is but names no
+    parameter is refused, by name, when the rows are checked (:func:`check_design`)."""
+    names = [str(c) for c in columns]
+    for i, name in enumerate(names, start=1):
+        if not KEY_NAME.match(name) or len(name) > 120:
+            raise ConfigError(key, str(path), f"column {i} is not named as a dotted config key "
+                              "(e.g. deliberation.facilitation); the first row must name the parameters")
+        if names.count(name) > 1:
+            raise ConfigError(key, str(path), f"column {name} appears {names.count(name)} times; name each "
+                              "parameter once")
+        if name.split(".")[0] in NOT_DESIGN_COLUMNS:
+            raise ConfigError(name, str(path), "cannot be a design column: seeds derive from the root seed "
+                              "(seed=..., sweep.replications, sweep.common_seeds) and sweep/hydra settings "
+                              "apply to the whole sweep")
+
+
+def _header(path: Path) -> list[str] | None:
+    """The CSV header as written (pandas renames repeated names, which would hide them)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return next(csv.reader(f), None)
+    except (OSError, UnicodeError, csv.Error):
+        return None
+
+
+def _read_info(key: str, path: Path, columns: list[str]) -> dict[str, Any]:
+    """The problem definition beside the table, checked: a JSON object whose ``problem.names``, if
+    given, are the table's columns in order."""
+    where = info_path(path)
+    try:
+        info = json.loads(where.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ConfigError(key, str(path), f"its problem file {where.name} is not valid JSON (line {error.lineno}, "
+                          f"column {error.colno}); fix or remove it") from None
+    except (OSError, UnicodeError) as error:
+        raise ConfigError(key, str(path), f"its problem file {where.name} cannot be read ({_reason(error)})") from None
+    problem = info.get("problem", {}) if isinstance(info, dict) else None
+    if not isinstance(problem, dict):
+        raise ConfigError(key, str(path), f"its problem file {where.name} must hold a JSON object with a "
+                          "'problem' object (names, bounds)")
+    names = problem.get("names")
+    if names is not None:
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(key, str(path), f"problem.names in {where.name} must be a list of config keys")
+        if names != columns:
+            raise ConfigError(key, str(path), f"its columns differ from the problem's names in {where.name} "
+                              f"({len(columns)} columns, {len(names)} names); they must match in order")
+    rows = info.get("rows")
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 0):
+        raise ConfigError(key, str(path), f"'rows' in {where.name} must be a whole number >= 0")
+    return info
+
+
 def read_design(path: str | Path, key: str = "sweep.design") -> Design:
-    """Read a design table and its problem definition; ConfigError naming ``key`` if unusable."""
+    """Read a design table and its problem definition, checked whole (see :func:`_check_columns`,
+    :func:`_read_info`); ConfigError naming ``key`` if unusable. No message quotes the file."""
     path = Path(path)
     if path.suffix not in SUFFIXES:
         raise ConfigError(key, str(path), "must be a .csv or .parquet file")
     if not path.is_file():
-        raise ConfigError(key, str(path), "file not found")
+        raise ConfigError(key, str(path), "file not found (or not a regular file)")
     try:
         table = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
-    except (ValueError, OSError, pd.errors.ParserError) as error:
-        raise ConfigError(key, str(path), f"unreadable as a table ({error})") from None
-    if table.empty or len(table.columns) == 0:
+    except (ValueError, OSError, UnicodeError, pd.errors.ParserError) as error:
+        raise ConfigError(key, str(path), f"unreadable as a table ({_reason(error)})") from None
+    if len(table.columns) == 0 or table.empty:
         raise ConfigError(key, str(path), "has no rows")
+    header = _header(path) if path.suffix == ".csv" else list(table.columns)
+    _check_columns(key, path, header if header is not None else list(table.columns))
     info: dict[str, Any] = {}
     if info_path(path).is_file():
-        info = json.loads(info_path(path).read_text())
-        names = info.get("problem", {}).get("names")
-        if names is not None and list(names) != [str(c) for c in table.columns]:
-            raise ConfigError(key, str(path), f"columns {list(table.columns)} differ from the problem's "
-                              f"names {names} in {info_path(path).name}")
+        info = _read_info(key, path, [str(c) for c in table.columns])
     return Design(table, info)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,35 +41,60 @@ def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
     """A job with bad input: print the one-line error and remove what Hydra wrote for it, as a
     single run does (:func:`sim.cli.fail`), but end normally, so that jobs running alongside in
     other processes finish; the multirun then exits with status 2 (:mod:`sim.sweep.callbacks`)."""
-    from sim.cli import fail
+    from sim.cli import clean_failed_run
 
-    try:
-        fail(error, job_dir, hc.job.name)
-    except SystemExit:
-        pass
+    print(error, file=sys.stderr)
+    clean_failed_run(job_dir, hc.job.name)
     return {"job": int(hc.job.num), "refused": str(error)}
 
 
-def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
-    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig."""
-    from sim.cli import format_summary
-    from sim.model import CommunityModel
-    from sim.outputs import summarise, write_outputs
+def job_failed(error: BaseException, job_dir: Path, hc: Any) -> dict:
+    """A job that failed (full disk, memory, a crash): one line naming the job, nothing of it left
+    that looks finished, and a normal end so the other jobs go on; the multirun exits with status 1."""
+    from sim.cli import clean_failed_run, describe_failure
+    from sim.outputs import OUTPUT_FILES
 
+    print(f"job {int(hc.job.num)}: {describe_failure(error)}", file=sys.stderr)
+    for name in OUTPUT_FILES:  # a single run's files written before its rows could be
+        (job_dir / name).unlink(missing_ok=True)
+    clean_failed_run(job_dir, hc.job.name)
+    return {"job": int(hc.job.num), "failed": describe_failure(error)}
+
+
+def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
+    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig.
+    Outside a multirun, sweep settings raise ConfigError; inside one, every failure of the job is
+    reported on one line and returned (``refused`` or ``failed``), never raised."""
     settings = read_settings(sweep)
     if hc.mode != RunMode.MULTIRUN:
         _require_multirun(settings)
-    job, job_dir = int(hc.job.num), Path(hc.runtime.output_dir)
+    job_dir = Path(hc.runtime.output_dir)
     try:
-        runs = plan_job(raw, list(hc.overrides.task), settings)
-        ids = [run.run_id for run in runs]
-        done = read_done(job_dir)
-        if done is not None and done["runs"] != ids:
-            raise ConfigError("hydra.sweep.dir", hc.sweep.dir,
-                              f"its job folder {job_dir} holds other runs (another config, design or chunking); "
-                              "to resume a sweep rerun the same command, else choose a new folder")
+        return _run_job(raw, settings, hc, job_dir)
     except ConfigError as error:
         return _refuse(error, job_dir, hc)
+    except Exception as error:  # noqa: BLE001 - HYDRA_FULL_ERROR=1 keeps the traceback
+        if os.environ.get("HYDRA_FULL_ERROR_USER") == "1":
+            raise
+        return job_failed(error, job_dir, hc)
+    except KeyboardInterrupt:
+        job_failed(KeyboardInterrupt("interrupted"), job_dir, hc)
+        raise
+
+
+def _run_job(raw: dict, settings: SweepSettings, hc: Any, job_dir: Path) -> Any:
+    from sim.cli import format_summary, task_overrides
+    from sim.model import CommunityModel
+    from sim.outputs import summarise, write_outputs
+
+    job = int(hc.job.num)
+    runs = plan_job(raw, task_overrides(hc), settings)
+    ids = [run.run_id for run in runs]
+    done = read_done(job_dir)
+    if done is not None and done["runs"] != ids:
+        raise ConfigError("hydra.sweep.dir", hc.sweep.dir,
+                          f"its job folder {job_dir} holds other runs (another config, design or chunking); "
+                          "to resume a sweep rerun the same command, else choose a new folder")
     if done is not None:
         log.info("job %d: its %d runs are already done (%s)", job, len(ids), job_dir)
         return {"job": job, "runs": len(ids), "skipped": True}
@@ -75,6 +102,7 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
     started = time.perf_counter()
     rows, series, model_seconds = [], [], []
     summary: dict = {}
+    model = None
     for run in runs:
         t0 = time.perf_counter()
         model = CommunityModel(run.config)
@@ -83,13 +111,13 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
         model_seconds.append(time.perf_counter() - t0)
         rows.append(run_row(run, job, summary))
         series.append(timeseries_rows(run, model.timeseries()))
-        if settings.single_run:
-            write_outputs(model, job_dir, summary)
-            print(format_summary(summary, job_dir, model_seconds[-1]))
     record = {"job": job, "runs": ids, "parameters": list(runs[0].parameters),
               "model_seconds": model_seconds, "seconds": time.perf_counter() - started}
+    if settings.single_run:  # the usual run files first, the job's rows (and runs.done.json) last
+        write_outputs(model, job_dir, summary)
     write_job(job_dir, rows, series, record)
     if settings.single_run:
+        print(format_summary(summary, job_dir, model_seconds[-1]))
         return summary
     log.info("job %d: %d runs in %.1f s", job, len(runs), record["seconds"])
     return {"job": job, "runs": len(ids), "skipped": False}

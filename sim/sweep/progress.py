@@ -1,6 +1,6 @@
 """Progress of a running sweep: jobs done of the total, time elapsed, and a rough time left.
 
-Each job, when it ends, appends one line (``<job> ran``, ``skipped`` or ``refused``) to ``.progress`` in
+Each job, when it ends, appends one line (``<job> ran``, ``skipped``, ``refused`` or ``failed``) to ``.progress`` in
 the sweep folder, a single small ``O_APPEND`` write, so jobs in other processes (or on other
 machines sharing the folder) never interleave. A thread of the launching process reads the file
 and prints; the time left is (total - done) x elapsed / jobs run so far, so jobs skipped on a
@@ -19,7 +19,7 @@ from typing import TextIO
 PROGRESS = ".progress"
 
 
-ENDINGS = ("ran", "skipped", "refused")
+ENDINGS = ("ran", "skipped", "refused", "failed")
 
 
 def record_job_end(sweep_dir: str | Path, job: int, ending: str) -> None:
@@ -81,6 +81,8 @@ class ProgressMonitor:
         text = f"sweep: {done}/{total} jobs done"
         if counts["refused"]:
             text += f" ({counts['refused']} refused)"
+        if counts["failed"]:
+            text += f" ({counts['failed']} failed)"
         text += f", {_clock(elapsed)} elapsed"
         if self.total is not None and 0 < done < self.total and ran:
             text += f", ~{_clock((self.total - done) * elapsed / ran)} left"

@@ -4,7 +4,10 @@ A job writes ``runs.parquet`` (one row per run), ``runs_timeseries.parquet`` (on
 step) and last ``runs.done.json`` (its run ids and timings) into its folder, through a temporary
 folder and ``os.replace``: a job folder with ``runs.done.json`` holds all of the job's rows, one
 without it none. :func:`gather` concatenates the rows of every finished job of a sweep folder
-into ``results.parquet`` and ``timeseries_long.parquet`` and describes them in ``sweep.json``.
+into ``results.parquet`` and ``timeseries_long.parquet`` and describes them in ``sweep.json``
+(``complete`` is false, and ``jobs_missing`` lists them, when jobs of the last multirun did not
+finish). If gathering fails (e.g. a full disk), the previously gathered tables are removed, so
+that no stale table is left looking current; the jobs' own rows are never touched.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sim.sweep.rows import ID_COLUMNS
 RUNS, RUNS_TIMESERIES, DONE = "runs.parquet", "runs_timeseries.parquet", "runs.done.json"
 RESULTS, TIMESERIES_LONG, SWEEP_INFO = "results.parquet", "timeseries_long.parquet", "sweep.json"
 DESIGN_INFO = "design.json"
+JOBS = ".jobs.json"  # how many jobs the last multirun launched
 
 
 class NotASweep(ValueError):
@@ -60,6 +64,18 @@ def read_done(job_dir: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
+def write_expected_jobs(sweep_dir: Path, jobs: int | None) -> None:
+    (sweep_dir / JOBS).write_text(json.dumps({"jobs": jobs}) + "\n")
+
+
+def read_expected_jobs(sweep_dir: Path) -> int | None:
+    try:
+        jobs = json.loads((sweep_dir / JOBS).read_text())["jobs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return jobs if isinstance(jobs, int) and not isinstance(jobs, bool) else None
+
+
 def is_sweep_dir(folder: Path) -> bool:
     """Hydra writes ``multirun.yaml`` into every sweep folder."""
     return (folder / "multirun.yaml").is_file()
@@ -80,11 +96,14 @@ def _concat(paths: list[Path]) -> pd.DataFrame:
     return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
 
-def gather(sweep_dir: str | Path) -> dict[str, Any]:
+def gather(sweep_dir: str | Path, expected_jobs: int | None = None) -> dict[str, Any]:
     """Gather the rows of every finished job into ``results.parquet`` and
     ``timeseries_long.parquet`` (one row per run; the same run found twice is kept once) and write
-    ``sweep.json``, each file complete or not at all, ``sweep.json`` last. Returns its contents."""
+    ``sweep.json``, each file complete or not at all, ``sweep.json`` last. Returns its contents.
+    ``expected_jobs`` (default: what the last multirun recorded) decides ``complete``."""
     sweep_dir = Path(sweep_dir)
+    if expected_jobs is None:
+        expected_jobs = read_expected_jobs(sweep_dir)
     if not sweep_dir.is_dir() or not is_sweep_dir(sweep_dir):
         raise NotASweep(f"{sweep_dir} is not a sweep folder (no multirun.yaml: made by `sim -m ...`)")
     jobs = finished_jobs(sweep_dir)
@@ -94,7 +113,7 @@ def gather(sweep_dir: str | Path) -> dict[str, Any]:
     n_rows = len(results)
     results = results.drop_duplicates(subset=["run_id", "design_row"], keep="first")
     parameters = list(dict.fromkeys(p for _, done in jobs for p in done["parameters"]))
-    order = [*ID_COLUMNS, *parameters]
+    order = list(dict.fromkeys([*ID_COLUMNS, *parameters]))
     results = results[order + [c for c in results.columns if c not in order]]
     results = results.sort_values(["job", "design_row", "replication"], kind="stable", na_position="first")
     timeseries = _concat([d / RUNS_TIMESERIES for d, _ in jobs])
@@ -107,16 +126,25 @@ def gather(sweep_dir: str | Path) -> dict[str, Any]:
         "replications": int(results.groupby(["point", "root_seed"])["replication"].nunique().max()),
         "design": None,
     }
+    if expected_jobs is not None:
+        done = {record["job"] for _, record in jobs}
+        info["jobs_missing"] = [j for j in range(expected_jobs) if j not in done]
+        info["complete"] = not info["jobs_missing"]
     if (sweep_dir / DESIGN_INFO).is_file():
         design = json.loads((sweep_dir / DESIGN_INFO).read_text())
         rows_run = int(results["design_row"].nunique())
         info["design"] = {**design, "rows_run": rows_run, "rows_missing": design["rows"] - rows_run}
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=sweep_dir))
     try:
-        results.to_parquet(tmp / RESULTS, index=False)
-        timeseries.to_parquet(tmp / TIMESERIES_LONG, index=False)
-        (tmp / SWEEP_INFO).write_text(json.dumps(info, indent=1) + "\n")
-        _replace_all(tmp, sweep_dir, (RESULTS, TIMESERIES_LONG, SWEEP_INFO))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=sweep_dir))
+        try:
+            results.to_parquet(tmp / RESULTS, index=False)
+            timeseries.to_parquet(tmp / TIMESERIES_LONG, index=False)
+            (tmp / SWEEP_INFO).write_text(json.dumps(info, indent=1) + "\n")
+            _replace_all(tmp, sweep_dir, (RESULTS, TIMESERIES_LONG, SWEEP_INFO))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        for name in (SWEEP_INFO, RESULTS, TIMESERIES_LONG):  # stale tables must not pass for current
+            (sweep_dir / name).unlink(missing_ok=True)
+        raise
     return info
