@@ -263,6 +263,11 @@ def main() -> None:
             return
     except ConfigError as error:
         fail(error)
+    except Exception as error:  # noqa: BLE001 - a comparison that failed while running (full disk, ...)
+        if os.environ.get(TRACEBACK_ENV) == "1":
+            raise
+        print(describe_failure(error), file=sys.stderr)
+        raise SystemExit(EXIT_FAILED) from None
     if os.environ.get(TRACEBACK_ENV) == "1":
         os.environ[TRACEBACK_ENV + "_USER"] = "1"
     os.environ[TRACEBACK_ENV] = "1"  # Hydra then raises its errors here instead of printing a trace
