@@ -62,7 +62,7 @@ def test_ballots_follow_households_needs(make_model):
     """A household's ballot names its current issue's area, else its organisation's, else a draw."""
     repairs = {"issue_areas": {kind: "facility_repair" for kind in ("parking", "safety", "environment")},
                "area_weights": {a: (1.0 if a == "education_training" else 0.0) for a in AREAS}}
-    model = make_model(steps=8, organisations={"founding_rate": 0.5}, issues={"rate": 20.0, "community_rate": 0.0},
+    model = make_model(steps=8, organisations={"founding_rate": 0.5}, issues={"rate": 10.0, "community_rate": 0.0, "courtyards_touched": 3},
                        interventions={"community_public_fund": repairs})
     model.run_for(2)
     s = model.state
