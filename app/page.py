@@ -59,6 +59,7 @@ player: solara.Reactive[Player | None] = solara.reactive(None)
 frame = solara.reactive(0)
 speed = solara.reactive(4)
 seed_note: solara.Reactive[str | None] = solara.reactive(None)  # the text of a refused seed
+seed_text: solara.Reactive[str | None] = solara.reactive(None)  # what the seed field holds; None: the seed
 page_error: solara.Reactive[BaseException | None] = solara.reactive(None)
 presenting = solara.reactive(False)
 view_week: solara.Reactive[int | None] = solara.reactive(None)  # None: the latest week
@@ -160,7 +161,7 @@ def set_seed_text(text) -> None:
             change(dataclasses.replace(s, seed=int(raw)))
     else:
         seed_note.set(raw)
-        settings.set(copy.deepcopy(s))  # a fresh object: the field is re-rendered with the seed in use
+    seed_text.set(str(settings.value.seed))  # the field shows the seed in use, refused or not
 
 
 def keep_reference() -> None:
@@ -197,11 +198,11 @@ def RunControls(live: LiveRun, lg: str, playing: bool):
 
 @solara.component
 def SeedField(s: Settings, lg: str):
-    text, set_text = solara.use_state(str(s.seed), key=f"seed-{id(s)}")
+    text = str(s.seed) if seed_text.value is None else seed_text.value
 
     with Tip(t("seed.tip", lg)):
         with solara.Row(gap="6px", style={"align-items": "center"}):
-            rv.TextField(label=t("seed", lg), v_model=text, on_v_model=set_text, dense=True, hide_details=True,
+            rv.TextField(label=t("seed", lg), v_model=text, on_v_model=seed_text.set, dense=True, hide_details=True,
                          class_="ctl-seed", style_="max-width: 200px")
             solara.Button(t("seed.apply", lg), on_click=guarded(lambda: set_seed_text(text)), small=True,
                           classes=["btn-seed"])
@@ -612,7 +613,6 @@ PAGE_CSS = """
 .workshop .chart-image { width: 100%; height: auto; }
 .workshop .v-card-title, .workshop .v-card-text { font-size: 1em !important; }
 .workshop .v-btn { font-size: 0.9em; }
-.workshop.presenting .chart-card .solara-file-download { display: none; }
 """
 
 
@@ -676,6 +676,7 @@ def Page():
 
     def start():
         if settings.value is None:
+            seed_text.set(None)
             restored, query_lang, ignored = settings_from_query(router.search)
             settings.set(restored)
             url_note.set(", ".join(ignored) or None)
@@ -697,21 +698,16 @@ def Page():
     solara.Title(t("title", lg))
     solara.Style(PAGE_CSS)
 
-    def leave_fullscreen(_data=None):
-        presenting.set(False)
-
     with solara.Column(gap="0px", style={"height": "100vh"},
                        classes=["workshop", "presenting"] if presenting.value else ["workshop"]):
-        Watchdog(lost_title=t("lost.title", lg), lost_text=t("lost.text", lg), reload_label=t("lost.reload", lg),
-                 fullscreen=presenting.value, event_left_fullscreen=leave_fullscreen)
         with solara.Row(classes=["app-title-bar"], style={"background": "#3949ab", "color": "white",
                                                           "padding": "4px 14px", "align-items": "center"}):
             solara.Text(t("title", lg), classes=["app-title"], style={"font-size": "1.35em", "font-weight": "600",
                                                                       "flex": "1"})
-            with Tip(t("present.tip", lg)):
-                solara.Button(t("present.leave", lg) if presenting.value else t("present", lg),
-                              on_click=lambda: presenting.set(not presenting.value), text=True,
-                              classes=["btn-present"], style={"color": "white"})
+            Watchdog(lost_title=t("lost.title", lg), lost_text=t("lost.text", lg), reload_label=t("lost.reload", lg),
+                     presenting=presenting.value, present_tip=t("present.tip", lg),
+                     present_label=t("present.leave", lg) if presenting.value else t("present", lg),
+                     event_set_presenting=guarded(lambda on: presenting.set(bool(on))))
             LanguageSwitch(lg)
         problem = exception or page_error.value
         if problem is not None:

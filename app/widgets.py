@@ -62,8 +62,8 @@ def Choice(label: str, tip: str, value, items: list[tuple[str, str]], on_value, 
 
 
 @solara.component_vue(str(VUE / "watchdog.vue"))
-def Watchdog(lost_title: str, lost_text: str, reload_label: str, fullscreen: bool,
-             event_left_fullscreen: Callable[[dict], None]):
+def Watchdog(lost_title: str, lost_text: str, reload_label: str, presenting: bool, present_label: str,
+             present_tip: str, event_set_presenting: Callable[[bool], None]):
     pass
 
 

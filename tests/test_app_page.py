@@ -22,7 +22,7 @@ TIMEOUT = 60  # generous: the machine may be busy
 @pytest.fixture
 def rendered():
     for reactive, value in ((page.settings, None), (page.run, None), (page.lang, "en"), (page.player, None),
-                            (page.seed_note, None), (page.page_error, None), (page.reference, None),
+                            (page.seed_note, None), (page.seed_text, None), (page.page_error, None), (page.reference, None),
                             (page.view_week, None), (page.inspected, None), (page.presenting, False),
                             (page.speed, 4)):
         reactive.set(value)
