@@ -275,27 +275,32 @@ def test_chinese_everywhere(server, open_page):
     assert not latin_words(page.locator("body").inner_text()), latin_words(page.locator("body").inner_text())
 
 
-@pytest.mark.parametrize("width,height", [(1280, 720), (1600, 900)])
-def test_presentation_layout_shows_network_and_charts_together(server, open_page, width, height):
+def test_presentation_layout_shows_network_and_charts_together(server, open_page):
     from playwright.sync_api import expect
 
-    def in_view(css: str) -> bool:
+    def in_view(css: str, width: int, height: int) -> bool:
         box = page.locator(css).first.bounding_box()
         return box is not None and box["width"] > 150 and box["height"] > 80 and box["x"] >= 0 and \
             box["y"] >= 0 and box["x"] + box["width"] <= width + 1 and box["y"] + box["height"] <= height + 1
 
-    page = open_page(server.url, width, height)
-    expect(page.locator(".chart-image").first).to_be_visible()
-    assert in_view(".network-image") and in_view(".chart-image"), "network and a chart are not both in view"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"app_{width}x{height}.png"))
+    def both_in_view(width: int, height: int, name: str) -> None:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function(f"() => window.innerWidth === {width} && window.innerHeight === {height}")
+        expect(page.locator(".chart-image").first).to_be_visible()
+        assert in_view(".network-image", width, height) and in_view(".chart-image", width, height), \
+            f"network and a chart are not both in view at {width}x{height}{name}"
+        page.screenshot(path=str(ARTIFACTS / f"app_{width}x{height}{name}.png"))
 
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(server.url, 1280, 720)
+    for width, height in ((1280, 720), (1600, 900)):
+        both_in_view(width, height, "")
     page.locator(".btn-present").click()
     expect(page.locator(".app-controls")).to_have_count(0)
     size = page.locator(".workshop").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert size >= 22, f"presentation type is {size}px"
-    assert in_view(".network-image") and in_view(".chart-image")
-    page.screenshot(path=str(ARTIFACTS / f"app_{width}x{height}_presenting.png"))
+    for width, height in ((1600, 900), (1280, 720)):
+        both_in_view(width, height, "_presenting")
     page.locator(".btn-present").click()
     expect(page.locator(".app-controls")).to_have_count(1)
 
