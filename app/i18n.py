@@ -17,7 +17,6 @@ LANG_NAMES = {"en": "English", "zh": "中文"}
 STRINGS: dict[str, dict[str, str]] = {
     # page
     "title": {"en": "Community participation: live workshop", "zh": "社区参与：现场工作坊"},
-    "language": {"en": "Language", "zh": "语言"},
     "language.tip": {"en": "Switch every label between English and Chinese", "zh": "在中文和英文之间切换所有文字"},
     "section.run": {"en": "Run", "zh": "运行"},
     "section.scenario": {"en": "Scenario and community", "zh": "情景与社区"},
@@ -50,7 +49,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "seed.tip": {"en": "The same seed and settings give the same community and the same run",
                  "zh": "相同的种子和设置产生相同的社区和相同的运行结果"},
     # programmes
-    "programme.switch.tip": {"en": "Switch this programme on or off", "zh": "开启或关闭该项目"},
     "programme.start": {"en": "Starts in week {value}", "zh": "第 {value} 周开始"},
     "programme.start.tip": {"en": "The first week the programme acts", "zh": "项目首次实施的周"},
     "programme.count": {"en": "People reached each time: {value}", "zh": "每次覆盖人数：{value}"},
@@ -73,7 +71,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.programme": {"en": "Programmes to compare", "zh": "对比的项目"},
     "compare.note": {"en": "Both start identical and differ only in these programmes; run a few seeds before drawing conclusions.",
                      "zh": "两者起点完全相同，只在这些项目上不同；得出结论前请多试几个种子。"},
-    "compare.empty": {"en": "Pick at least one programme to compare.", "zh": "请至少选择一个对比项目。"},
     "panel.run": {"en": "The community", "zh": "社区"},
     "panel.with": {"en": "With: {programme}", "zh": "实施：{programme}"},
     "panel.without": {"en": "Without: {programme}", "zh": "未实施：{programme}"},
@@ -103,7 +100,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "lost.text": {"en": "The page no longer reaches the app's server (it may have been restarted). Reload to reconnect; your settings are kept in the address.",
                   "zh": "页面已无法连接到应用服务器（服务器可能已重启）。请重新加载以重新连接；设置保存在网址中，不会丢失。"},
     "lost.reload": {"en": "Reload and reconnect", "zh": "重新加载并连接"},
-    "loading": {"en": "Loading the workshop…", "zh": "正在加载工作坊…"},
     "url.ignored": {"en": "Part of the page address was not understood and was ignored: {parts}",
                     "zh": "网址中有部分内容无法识别，已忽略：{parts}"},
     # seed
@@ -122,7 +118,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "view_week": {"en": "Showing week {value}", "zh": "显示第 {value} 周"},
     "view_week.tip": {"en": "Scrub back through the weeks run so far (the run itself stays where it is)",
                       "zh": "回看已运行的各周（运行本身不受影响）"},
-    "view_week.latest": {"en": "Showing the latest week", "zh": "显示最新一周"},
     "view_week.back": {"en": "Looking back at week {week}: Play or Step returns to the latest week.",
                        "zh": "正在回看第 {week} 周：按“播放”或“单步”回到最新一周。"},
     "reference.keep": {"en": "Keep as reference", "zh": "保留为参照"},
