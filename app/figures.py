@@ -55,6 +55,9 @@ CHART_SERIES = {
     "organisations": ("organisations_recreational", "organisations_public_good"),
 }
 LADDER_ROWS = 200  # vertical resolution of the ladder raster
+HIGHLIGHT_COLOUR = "#d81b60"  # ring around the resident being inspected
+REFERENCE_COLOUR = "#9e9e9e"  # a kept reference run, drawn thin behind the current one
+MARKER_COLOUR = "#5c6bc0"  # dotted vertical line: a programme starts
 GROUP_BANDS = {"non_participation": "#f4c7c3", "tokenism": "#fdf1b8", "citizen_power": "#cfe8cc"}
 
 
@@ -112,12 +115,24 @@ class NetworkPicture(_Blitted):
         self.stars = ax.scatter([], [], marker="*", zorder=4, animated=True)
         self.official_marks = {m: ax.scatter([], [], marker=m, s=150, edgecolors="#222222", linewidths=1.0,
                                              zorder=4, animated=True) for m in ("s", "D")}
+        self.highlight = ax.scatter([], [], marker="o", s=self.dot_area * 9, facecolors="none",
+                                    edgecolors=HIGHLIGHT_COLOUR, linewidths=2.5, zorder=5, animated=True)
         self._last_key, self._last_png = b"", b""
 
-    def png(self, model) -> bytes:
+    def nearest(self, fx: float, fy: float, reach: float = 1.0) -> int | None:
+        """Row of the resident nearest to the point at fractions (``fx``, ``fy``) of the picture's
+        width and height (from the top left), if one is within ``reach`` layout units."""
+        xmin, xmax, ymin, ymax = self.layout.bounds
+        point = np.array([xmin + fx * (xmax - xmin), ymax - fy * (ymax - ymin)])
+        distance = np.linalg.norm(self.layout.positions - point, axis=1)
+        row = int(np.argmin(distance)) if len(distance) else None
+        return row if row is not None and distance[row] <= reach else None
+
+    def png(self, model, highlight: int | None = None) -> bytes:
         style = portray_residents(model, base_size=self.dot_area)
         officials = portray_officials(model)
-        key = b"".join(a.tobytes() for a in (style.face, style.ring, style.size, officials.face))
+        key = b"".join(a.tobytes() for a in (style.face, style.ring, style.size, officials.face)) + \
+            str(highlight).encode()
         if key == self._last_key:  # nothing visible changed this week: same picture
             return self._last_png
         pos = self.layout.positions
@@ -133,14 +148,27 @@ class NetworkPicture(_Blitted):
                 rows = markers == marker
                 artist.set_offsets(self.layout.officials[rows] if rows.any() else np.zeros((0, 2)))
                 artist.set_facecolors(officials.face[rows])
-            self._last_key, self._last_png = key, self._frame([self.dots, self.stars, *self.official_marks.values()])
+            self.highlight.set_offsets(pos[[highlight]] if highlight is not None else np.zeros((0, 2)))
+            self._last_key, self._last_png = key, self._frame([self.dots, self.stars, *self.official_marks.values(),
+                                                               self.highlight])
             return self._last_png
+
+
+def _series(table: pd.DataFrame, series: str) -> tuple[np.ndarray, np.ndarray]:
+    """(weeks, values) of one series; participation only on deliberation days, when meetings are held."""
+    weeks = np.arange(1, len(table) + 1)
+    values = table[series].to_numpy(dtype=float) if len(table) else np.zeros(0)
+    if series == "participation_rate":
+        days = table["deliberation_day"].to_numpy() == 1 if len(table) else np.zeros(0, bool)
+        weeks, values = weeks[days], values[days]
+    return weeks, values
 
 
 class ChartPicture(_Blitted):
     """One chart (``kind`` a key of :data:`CHART_SERIES`) over weeks 0..``steps``."""
 
-    def __init__(self, kind: str, steps: int, n_tables: int = 1, width_px: int = 470, height_px: int = 230):
+    def __init__(self, kind: str, steps: int, n_tables: int = 1, width_px: int = 470, height_px: int = 230,
+                 markers: tuple[int, ...] = ()):
         super().__init__(width_px, height_px)
         self.kind = kind
         left, bottom, right, top = 48, 26, 10, 8  # margins in pixels, room for "100%" and week numbers
@@ -149,7 +177,10 @@ class ChartPicture(_Blitted):
         ax.set_xlim(0, max(steps, 1))
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.25)
+        for week in markers:  # where programmes start
+            ax.axvline(week, color=MARKER_COLOUR, linestyle=":", linewidth=1.6, zorder=1)
         self.lines: list = []
+        self.reference_lines: list = []
         if kind == "ladder":
             ax.set_ylim(0, 1)
             ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
@@ -175,26 +206,28 @@ class ChartPicture(_Blitted):
                     else dict(linewidth=2.2, drawstyle="steps-post" if kind == "community_rung" else "default")
                 line, = ax.plot([], [], color=SERIES_COLOURS[series], linestyle=style, animated=True, **marker)
                 self.lines.append((series, line))
+        for series in CHART_SERIES[kind]:
+            line, = ax.plot([], [], color=REFERENCE_COLOUR, linewidth=1.4, animated=True, zorder=1.5)
+            self.reference_lines.append((series, line))
 
-    def png(self, tables: list[pd.DataFrame]) -> bytes:
+    def png(self, tables: list[pd.DataFrame], reference: pd.DataFrame | None = None) -> bytes:
+        """The chart of ``tables`` (one per panel), with ``reference`` (a kept run) drawn grey behind."""
         with render_lock:
             if self.kind == "ladder":
                 return self._frame(self._stack(tables[0]))
             per_table = len(CHART_SERIES[self.kind])
             peak = 0.0
-            for i, (series, line) in enumerate(self.lines):
-                table = tables[i // per_table]
-                weeks = np.arange(1, len(table) + 1)
-                values = table[series].to_numpy(dtype=float) if len(table) else np.zeros(0)
-                if series == "participation_rate":  # meetings are held on deliberation days only
-                    days = table["deliberation_day"].to_numpy() == 1 if len(table) else np.zeros(0, bool)
-                    weeks, values = weeks[days], values[days]
+            drawn = [(tables[i // per_table], series, line) for i, (series, line) in enumerate(self.lines)]
+            if reference is not None:
+                drawn += [(reference, series, line) for series, line in self.reference_lines]
+            for table, series, line in drawn:
+                weeks, values = _series(table, series)
                 line.set_data(weeks, values)
                 peak = max(peak, float(values.max()) if len(values) else 0.0)
             if self.kind == "organisations" and peak * 1.15 > self.ax.get_ylim()[1]:
                 self.ax.set_ylim(0, np.ceil(peak * 1.5))  # grow the axis in jumps, then re-cache
                 self._background = None
-            return self._frame([line for _, line in self.lines])
+            return self._frame([line for _, _, line in drawn])
 
     def _stack(self, table: pd.DataFrame) -> list:
         """The stacked shares as a raster: column j is week j, each pixel row takes the colour of the

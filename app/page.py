@@ -1,54 +1,114 @@
-"""The workshop page: controls on the left, the community and its charts on the right.
+"""The workshop page: controls on the left, the community and its charts side by side on the right.
 
 Built from Solara components directly rather than Mesa's stock ``SolaraViz`` page, whose
-sidebar has fixed English labels ("Controls", "Play Interval (ms)", "Reset", "Time: ...") and
-rebuilds the model from flat keyword arguments; here every word is translated, a scenario
-pick moves the sliders, and errors are caught. The model is still a ``mesa.Model`` stepped a
-week at a time and every chart reads its Mesa ``DataCollector`` table.
+sidebar has fixed English labels and rebuilds the model from flat keyword arguments; here every
+word is translated, a scenario pick moves the sliders, and errors are caught. The model is still a
+``mesa.Model`` stepped a week at a time and every chart reads its Mesa ``DataCollector`` table.
 
-Per browser tab (Solara keeps a ``solara.reactive`` per session): the settings, the run, a frame
-counter bumped after every step, the language and the play state. Changes to the controls apply
-at once while the run is at week 0; after that they wait for Reset (a banner says so). Picking a
-scenario or switching side-by-side mode restarts at once.
+Play never renders from the model's loop: a :class:`~app.player.Player` steps the model in a
+thread of its own, and a watcher looks every :data:`~app.player.FRAME_INTERVAL` seconds and asks
+for a new frame only once the previous one is on screen, so frames are dropped, never queued.
+Every handler runs through :func:`guarded`: an exception is logged on the server with its
+traceback and shown translated in the page, which keeps working. The page's address holds the
+settings (:mod:`app.url`), so a reload after a lost connection restores them.
+
+Per browser tab (Solara keeps a ``solara.reactive`` per session): the settings, the run, the
+player, a frame counter, the language and the trainer's tools (reference run, inspected resident,
+week shown). Changes to the controls apply at once while the run is at week 0; after that they
+wait for Reset (a banner says so). Picking a scenario or changing side by side restarts at once.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
+import functools
 import html
+import io
+import logging
 import os
 import time
+from dataclasses import dataclass
 
+import pandas as pd
 import solara
 import solara.lab
 from solara.alias import rv
 
+from app.errors import explain
 from app.figures import CHART_SERIES, SERIES_COLOURS, ChartPicture, NetworkPicture
-from app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, lang_from_query, name_of, t, tip_of
+from app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, STRINGS, name_of, t, tip_of
 from app.live import LiveRun
+from app.player import FRAME_INTERVAL, MAX_SPEED, Player
 from app.portrayal import RING_COLOURS, RUNG_COLOURS, RUNG_GROUPS, portray_officials, rung_counts
-from app.settings import CONTROLS, DEFAULT_SCENARIO, DRAW_LIMIT, SEED_MAX, Settings, dose_kind
+from app.settings import CONTROLS, SEED_MAX, Settings, dose_kind
+from app.side_by_side import default_bundle
+from app.url import settings_from_query, settings_query
+from app.widgets import Choice, NetworkView, Section, Slider, Tip, Watchdog
 from sim.agents import Purpose
 from sim.cli import known_scenarios
 
 START_LANG = os.environ.get("COMMUNITY_APP_LANG", DEFAULT_LANG)
-MAX_SPEED = 20  # weeks per second
-MIN_PAUSE = 0.05  # seconds between frames at least, so clicks (Pause) get through while playing
+log = logging.getLogger("app.page")
 
 lang = solara.reactive(START_LANG if START_LANG in LANGS else DEFAULT_LANG)
 settings: solara.Reactive[Settings | None] = solara.reactive(None)
 run: solara.Reactive[LiveRun | None] = solara.reactive(None)
+player: solara.Reactive[Player | None] = solara.reactive(None)
 frame = solara.reactive(0)
-playing = solara.reactive(False)
 speed = solara.reactive(4)
-seed_error = solara.reactive(False)
+seed_note: solara.Reactive[str | None] = solara.reactive(None)  # the text of a refused seed
+seed_text: solara.Reactive[str | None] = solara.reactive(None)  # what the seed field holds; None: the seed
+page_error: solara.Reactive[BaseException | None] = solara.reactive(None)
+presenting = solara.reactive(False)
+view_week: solara.Reactive[int | None] = solara.reactive(None)  # None: the latest week
+inspected: solara.Reactive[tuple[int, int] | None] = solara.reactive(None)  # (panel, resident row)
+target_week = solara.reactive(52)
+url_note: solara.Reactive[str | None] = solara.reactive(None)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A run kept on the charts (grey) across Reset."""
+
+    table: pd.DataFrame
+    scenario: str
+    seed: int
+    week: int
+
+
+reference: solara.Reactive[Reference | None] = solara.reactive(None)
+
+
+def guarded(handler):
+    """Run an event handler; an exception is logged with its traceback and shown in the page."""
+
+    @functools.wraps(handler)
+    def safe(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except Exception as error:
+            log.exception("error in %s", getattr(handler, "__name__", "a handler"))
+            page_error.set(error)
+
+    return safe
 
 
 # -- actions -----------------------------------------------------------------------------------
+def stop() -> None:
+    """Pause the player, if one runs; the model has stopped when this returns."""
+    p = player.value
+    if p is not None:
+        p.pause()
+        player.set(None)
+
+
 def restart() -> None:
     """A new run from the current settings, at week 0."""
-    playing.set(False)
+    stop()
+    view_week.set(None)
+    inspected.set(None)
     run.set(LiveRun(settings.value))
     frame.set(frame.value + 1)
 
@@ -57,7 +117,7 @@ def change(new: Settings) -> None:
     """Take new settings; rebuild at once if the run has not started."""
     settings.set(new.clamped())
     live = run.value
-    if live is None or (live.week == 0 and not playing.value):
+    if live is None or (live.week == 0 and player.value is None):
         restart()
 
 
@@ -68,95 +128,101 @@ def pick_scenario(name: str) -> None:
 
 def step_once() -> None:
     live = run.value
-    if live is not None:
-        live.step()  # on failure the run keeps the message, which the page then shows
+    if live is not None and player.value is None:
+        view_week.set(None)
+        live.step()  # on failure the run keeps the error, which the page then shows
         frame.set(frame.value + 1)
 
 
-def play_loop() -> None:
-    """While playing: step, show, wait out the rest of 1/speed seconds."""
+def play(until: int | None = None) -> None:
     live = run.value
-    while playing.value and live is run.value and live is not None and live.can_step:
-        started = time.perf_counter()
-        ok = live.step()
+    if live is None or player.value is not None or not live.can_step:
+        return
+    view_week.set(None)
+    player.set(Player(live, lambda: speed.value, until).start())
+
+
+def toggle_play() -> None:
+    if player.value is not None:
+        stop()
         frame.set(frame.value + 1)
-        if not ok:
-            break
-        time.sleep(max(MIN_PAUSE, 1.0 / speed.value - (time.perf_counter() - started)))
-    playing.set(False)
+    else:
+        play()
 
 
-# -- small widgets -----------------------------------------------------------------------------
-@solara.component
-def Tip(text: str, children=[]):
-    """Wrap children with a tooltip."""
-    with solara.Tooltip(text):
-        solara.Column(children=children, gap="0px", style={"background": "transparent"})
+def set_seed_text(text) -> None:
+    """A seed typed in the field: applied if it is a whole number in range, else refused and the
+    field shows the seed in use again (so field and model never disagree)."""
+    s = settings.value
+    raw = str(text if text is not None else "").strip()
+    if raw.lstrip("+").isdigit() and 0 <= int(raw) <= SEED_MAX:
+        seed_note.set(None)
+        if int(raw) != s.seed:
+            change(dataclasses.replace(s, seed=int(raw)))
+    else:
+        seed_note.set(raw)
+    seed_text.set(str(settings.value.seed))  # the field shows the seed in use, refused or not
 
 
-@solara.component
-def Section(title: str, children=[]):
-    """A card of the control column (does not shrink: the column scrolls instead)."""
-    solara.Card(title, children=children, margin=0, style={"flex-shrink": "0"})
+def keep_reference() -> None:
+    live = run.value
+    if live is not None and live.panels:
+        reference.set(Reference(live.tables()[0], live.settings.scenario, live.settings.seed, live.week))
 
 
-def _fmt(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-@solara.component
-def Slider(label: str, tip: str, value, lo, hi, step, on_value, is_float=False, test_id=""):
-    cls = solara.SliderFloat if is_float else solara.SliderInt
-    with Tip(tip):
-        with solara.Div(classes=[f"ctl-{test_id}"] if test_id else []):
-            cls(label, value=value, min=lo, max=hi, step=step, on_value=on_value, thumb_label=True)
-
-
-@solara.component
-def Choice(label: str, tip: str, value: str, items: list[tuple[str, str]], on_value, test_id=""):
-    with Tip(tip):
-        rv.Select(label=label, v_model=value, on_v_model=on_value, dense=True, hide_details=True,
-                  items=[{"title": text, "value": v} for v, text in items], class_=f"ctl-{test_id}")
+def set_compare(bundle) -> None:
+    new = copy.deepcopy(settings.value)
+    new.compare = tuple(bundle) if bundle else None
+    settings.set(new.clamped())
+    restart()
 
 
 # -- sidebar -----------------------------------------------------------------------------------
 @solara.component
-def RunControls(live: LiveRun, frame_no: int, lg: str):
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+def RunControls(live: LiveRun, lg: str, playing: bool):
     with Section(t("section.run", lg)):
-        with solara.Row(gap="6px"):
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
             with Tip(t("step.tip", lg)):
-                solara.Button(t("step", lg), on_click=step_once, color="primary", classes=["btn-step"],
-                              disabled=playing.value or not live.can_step)
-            label, tip = ("pause", "pause.tip") if playing.value else ("play", "play.tip")
+                solara.Button(t("step", lg), on_click=guarded(step_once), color="primary", classes=["btn-step"],
+                              disabled=playing or not live.can_step)
+            label, tip = ("pause", "pause.tip") if playing else ("play", "play.tip")
             with Tip(t(tip, lg)):
-                solara.Button(t(label, lg), on_click=lambda: playing.set(not playing.value), color="primary",
-                              classes=["btn-play"], disabled=not live.can_step and not playing.value)
+                solara.Button(t(label, lg), on_click=guarded(toggle_play), color="primary",
+                              classes=["btn-play"], disabled=not live.can_step and not playing)
             changed = settings.value != live.settings
             with Tip(t("reset.tip", lg)):
-                solara.Button(t("reset", lg), on_click=restart, color="warning" if changed else "primary",
+                solara.Button(t("reset", lg), on_click=guarded(restart), color="warning" if changed else "primary",
                               classes=["btn-reset"])
-        Slider(t("speed", lg, value=speed.value), t("speed.tip", lg), speed.value, 1, MAX_SPEED, 1, speed.set,
-               test_id="speed")
+        Slider(t("speed", lg), t("speed.tip", lg), speed.value, 1, MAX_SPEED, 1, guarded(speed.set), test_id="speed")
+
+
+@solara.component
+def SeedField(s: Settings, lg: str):
+    text = str(s.seed) if seed_text.value is None else seed_text.value
+
+    with Tip(t("seed.tip", lg)):
+        with solara.Row(gap="6px", style={"align-items": "center"}):
+            rv.TextField(label=t("seed", lg), v_model=text, on_v_model=seed_text.set, dense=True, hide_details=True,
+                         class_="ctl-seed", style_="max-width: 200px")
+            solara.Button(t("seed.apply", lg), on_click=guarded(lambda: set_seed_text(text)), small=True,
+                          classes=["btn-seed"])
+    if seed_note.value is not None:
+        solara.Error(t("seed.rejected", lg, text=seed_note.value, max=SEED_MAX, seed=s.seed), dense=True,
+                     classes=["seed-error"])
 
 
 @solara.component
 def ScenarioControls(s: Settings, lg: str):
-    def set_seed(value):
-        if value is None or not 0 <= int(value) <= SEED_MAX:
-            seed_error.set(True)
-            return
-        seed_error.set(False)
-        change(dataclasses.replace(s, seed=int(value)))
-
+    custom = s.is_custom()
+    items = [(name, name_of("scenario", name, lg)) for name in known_scenarios()]
+    if custom:
+        items = [(n, t("scenario.custom", lg, name=text) if n == s.scenario else text) for n, text in items]
     with Section(t("section.scenario", lg)):
-        Choice(t("scenario", lg), t("scenario.tip", lg), s.scenario,
-               [(name, name_of("scenario", name, lg)) for name in known_scenarios()], pick_scenario,
-               test_id="scenario")
-        with Tip(t("seed.tip", lg)):
-            solara.InputInt(t("seed", lg), value=s.seed, on_value=set_seed, classes=["ctl-seed"])
-        if seed_error.value:
-            solara.Error(t("seed.error", lg, max=SEED_MAX), dense=True)
+        Choice(t("scenario", lg), t("scenario.custom.tip", lg) if custom else t("scenario.tip", lg), s.scenario, items,
+               guarded(pick_scenario), test_id="scenario")
+        solara.Text(t(f"scenario.{s.scenario}.about", lg) if f"scenario.{s.scenario}.about" in STRINGS else "",
+                    classes=["scenario-about"], style={"font-size": "0.9em", "color": "#444"})
+        SeedField(s, lg)
         for key in ("community.n_residents", "steps"):
             ValueControl(s, key, lg)
 
@@ -166,15 +232,15 @@ def ValueControl(s: Settings, key: str, lg: str):
     c = s.control(key)
 
     def on_value(value, key=key):
-        change(dataclasses.replace(s, values={**s.values, key: value}))
+        change(dataclasses.replace(settings.value, values={**settings.value.values, key: value}))
 
     value = s.values[key]
     if c.kind == "choice":
         Choice(t(f"param.{key}", lg), t(f"param.{key}.tip", lg), value,
-               [(v, t(f"choice.{key}.{v}", lg)) for v in c.choices], on_value, test_id=key)
+               [(v, t(f"choice.{key}.{v}", lg)) for v in c.choices], guarded(on_value), test_id=key)
     else:
-        Slider(t(f"param.{key}", lg, value=_fmt(value)), t(f"param.{key}.tip", lg), value, c.lo, c.hi, c.step,
-               on_value, is_float=c.kind == "float", test_id=key)
+        Slider(t(f"param.{key}", lg), t(f"param.{key}.tip", lg), value, c.lo, c.hi, c.step,
+               guarded(on_value), is_float=c.kind == "float", test_id=key)
 
 
 @solara.component
@@ -190,31 +256,30 @@ def ProgrammeControl(s: Settings, name: str, lg: str):
     iv = s.interventions[name]
 
     def update(**fields):
-        new = copy.deepcopy(s)
+        new = copy.deepcopy(settings.value)
         for field_name, value in fields.items():
             setattr(new.interventions[name], field_name, value)
         change(new)
 
     with solara.Div(classes=[f"programme-{name}"], style={"margin-bottom": "10px"}):
         with Tip(tip_of("programme", name, lg)):
-            solara.Switch(label=name_of("programme", name, lg), value=iv.on, on_value=lambda v: update(on=v),
-                          classes=[f"switch-{name}"])
+            solara.Switch(label=name_of("programme", name, lg), value=iv.on,
+                          on_value=guarded(lambda v: update(on=v)), classes=[f"switch-{name}"])
         if not iv.on:
             return
         start, dose, period = (s.programme_range(name, f) for f in ("start", "dose", "period"))
         if start is not None:
-            Slider(t("programme.start", lg, value=iv.start), t("programme.start.tip", lg), iv.start, *start,
-                   lambda v: update(start=v), test_id=f"{name}-start")
+            Slider(t("programme.start", lg), t("programme.start.tip", lg), iv.start, *start,
+                   guarded(lambda v: update(start=v)), test_id=f"{name}-start")
         kind = dose_kind(name, iv.base)
         if dose is not None and iv.dose is not None:
-            label = t("programme.weeks.all", lg) if kind == "weeks" and not iv.dose else \
-                t(f"programme.{kind}", lg, value=_fmt(iv.dose))
-            Slider(label, t(f"programme.{kind}.tip", lg), iv.dose, *dose, lambda v: update(dose=v),
-                   is_float=kind == "share", test_id=f"{name}-dose")
+            Slider(t(f"programme.{kind}", lg), t(f"programme.{kind}.tip", lg), iv.dose, *dose,
+                   guarded(lambda v: update(dose=v)), is_float=kind == "share", test_id=f"{name}-dose",
+                   zero_label=t("programme.weeks.all", lg) if kind == "weeks" else "")
         if period is not None:  # 0: once; a value below the shortest accepted interval snaps up to it
-            label = t("programme.period", lg, value=iv.period) if iv.period else t("programme.period.once", lg)
-            Slider(label, t("programme.period.tip", lg), iv.period, 0, period[1], 1, lambda v: update(period=v),
-                   test_id=f"{name}-period")
+            Slider(t("programme.period", lg), t("programme.period.tip", lg), iv.period, 0, period[1], 1,
+                   guarded(lambda v: update(period=v)), test_id=f"{name}-period",
+                   zero_label=t("programme.period.once", lg))
 
 
 @solara.component
@@ -229,105 +294,178 @@ def CompareControls(s: Settings, lg: str):
     names = list(s.interventions)
 
     def switch(on: bool):
-        new = copy.deepcopy(s)
-        new.compare = (next((n for n in names if s.interventions[n].on), names[0]) if on else None)
-        settings.set(new.clamped())
-        restart()
-
-    def pick(name: str):
-        new = copy.deepcopy(s)
-        new.compare = name
-        settings.set(new.clamped())
-        restart()
+        set_compare(default_bundle(settings.value) if on else None)
 
     with Section(t("section.compare", lg)):
         with Tip(t("compare.switch.tip", lg)):
-            solara.Switch(label=t("compare.switch", lg), value=s.compare is not None, on_value=switch,
+            solara.Switch(label=t("compare.switch", lg), value=s.compare is not None, on_value=guarded(switch),
                           classes=["switch-compare"])
         if s.compare is not None:
-            Choice(t("compare.programme", lg), t("compare.switch.tip", lg), s.compare,
-                   [(n, name_of("programme", n, lg)) for n in names], pick, test_id="compare")
+            Choice(t("compare.programme", lg), t("compare.switch.tip", lg), list(s.compare),
+                   [(n, name_of("programme", n, lg)) for n in names],
+                   guarded(lambda v: set_compare(v) if v else None), test_id="compare", multiple=True)
             solara.Text(t("compare.note", lg), style={"font-size": "0.85em", "color": "#555"})
 
 
+@solara.component
+def ToolControls(live: LiveRun, lg: str, playing: bool):
+    frame.value  # noqa: B018 (subscribes: the week-shown slider grows with the run)
+    with Section(t("section.tools", lg)):
+        Slider(t("run_to", lg), t("run_to.tip", lg), min(target_week.value, live.steps), 1, live.steps, 1,
+               guarded(target_week.set), test_id="run-to")
+        solara.Button(t("run_to.go", lg), on_click=guarded(lambda: play(target_week.value)), small=True,
+                      classes=["btn-run-to"], disabled=playing or not live.can_step or target_week.value <= live.week)
+        if live.week > 0:
+            shown = live.week if view_week.value is None else view_week.value
+            Slider(t("view_week", lg), t("view_week.tip", lg), shown, 0, live.week, 1,
+                   guarded(lambda v: view_week.set(None if v >= run.value.week else v)), test_id="view-week",
+                   disabled=playing)
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            with Tip(t("reference.keep.tip", lg)):
+                solara.Button(t("reference.keep", lg), on_click=guarded(keep_reference), small=True,
+                              classes=["btn-reference"], disabled=live.week == 0)
+            if reference.value is not None:
+                solara.Button(t("reference.clear", lg), on_click=guarded(lambda: reference.set(None)), small=True,
+                              classes=["btn-reference-clear"])
+            with Tip(t("export.csv.tip", lg)):
+                solara.FileDownload(lambda: export_csv(run.value), filename="community-run.csv",
+                                    label=t("export.csv", lg), mime_type="text/csv")
+        solara.Text(t("copy_link", lg), style={"font-size": "0.85em", "color": "#555"})
+
+
+def export_csv(live: LiveRun) -> bytes:
+    """Every panel's weekly table in one CSV, with the panel's role in the first column."""
+    frames = [table.assign(panel=p.role) for p, table in zip(live.panels, live.tables())]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    cols = ["panel", *[c for c in out.columns if c != "panel"]]
+    buf = io.StringIO()
+    out[cols].to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8")
+
+
 # -- main area ---------------------------------------------------------------------------------
+def bundle_name(bundle, lg: str) -> str:
+    return t("and", lg).join(name_of("programme", n, lg) for n in bundle)
+
+
 def panel_title(live: LiveRun, role: str, lg: str) -> str:
     if role == "run":
         return t("panel.run", lg)
-    return t(f"panel.{role}", lg, programme=name_of("programme", live.settings.compare, lg))
+    return t(f"panel.{role}", lg, programme=bundle_name(live.settings.compare, lg))
 
 
-def legend_html(live: LiveRun, lg: str) -> str:
+def legend_html(live: LiveRun, lg: str, week: int | None = None) -> str:
     """The legend: rungs by group with counts per panel, then the symbols."""
     e = html.escape
-    counts = [rung_counts(p.model.state.rung) for p in live.panels]
+    views = live.snapshots(week)
+    counts = [rung_counts(v.state.rung) for v in views]
     rows = []
     for group, rungs in RUNG_GROUPS:
-        rows.append(f'<div class="legend-group" style="font-weight:600;margin-top:6px">{e(t(f"group.{group}", lg))}</div>')
+        rows.append(f'<div class="legend-group" style="font-weight:600;margin-top:4px">{e(t(f"group.{group}", lg))}</div>')
         for rung in rungs:
             k = int(rung)
             cells = "".join(
                 f'<span class="rung-count" data-rung="{k}" data-panel="{i}" title="{e(t("legend.count.tip", lg))}" '
-                f'style="display:inline-block;min-width:3.2em;text-align:right;font-variant-numeric:tabular-nums">'
+                f'style="display:inline-block;min-width:2.8em;text-align:right;font-variant-numeric:tabular-nums">'
                 f'{int(c[k - 1])}</span>' for i, c in enumerate(counts))
             rows.append(
                 f'<div class="legend-rung" title="{e(t(f"rung.{k}.tip", lg))}" style="display:flex;align-items:center;gap:6px">'
-                f'<span style="display:inline-block;width:16px;height:16px;border-radius:50%;border:1px solid #555;'
+                f'<span style="display:inline-block;width:1em;height:1em;border-radius:50%;border:1px solid #555;'
                 f'background:{RUNG_COLOURS[k - 1]}"></span><span style="flex:1">{e(t(f"rung.{k}", lg))}</span>{cells}</div>')
-    officials = portray_officials(live.panels[0].model)
+    officials = portray_officials(views[0])
     symbols = [
-        ("legend.leader", '<span style="font-size:20px;line-height:16px">&#9733;</span>', {}),
+        ("legend.leader", '<span style="font-size:1.3em;line-height:1em">&#9733;</span>', {}),
         ("legend.recreational", f'<span style="{_ring(RING_COLOURS[Purpose.RECREATIONAL])}"></span>', {}),
         ("legend.public_good", f'<span style="{_ring(RING_COLOURS[Purpose.PUBLIC_GOOD])}"></span>', {}),
-        ("legend.meeting", '<span style="display:inline-block;width:16px;height:16px;border-radius:50%;'
-                           'background:#f7d44c;border:1px solid #555"></span>', {}),
-        ("legend.officials", '<span style="display:inline-block;width:13px;height:13px;background:#00796b;'
+        ("legend.meeting", '<span style="display:inline-block;width:1em;height:1em;border-radius:50%;'
+                           'background:#777;border:1px solid #333"></span>', {}),
+        ("legend.officials", '<span style="display:inline-block;width:0.8em;height:0.8em;background:#00796b;'
                              'border:1px solid #222"></span>',
          {"openness": f"{officials.openness.mean():.2f}", "responsiveness": f"{officials.responsiveness.mean():.2f}"}),
-        ("legend.courtyard", '<span style="display:inline-block;width:16px;height:16px;border-radius:50%;'
+        ("legend.courtyard", '<span style="display:inline-block;width:1em;height:1em;border-radius:50%;'
                              'background:#eef2f7;border:1px solid #9aa8b8"></span>', {}),
     ]
-    rows.append('<div style="height:8px"></div>')
+    symbol_rows = []
     for key, mark, values in symbols:
-        rows.append(f'<div class="{key.replace(".", "-")}" title="{e(t(key + ".tip", lg, **values))}" '
-                    f'style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-                    f'<span style="width:18px;text-align:center">{mark}</span><span>{e(t(key, lg))}</span></div>')
-    heading = f'<div style="font-size:1.1em;font-weight:700">{e(t("legend", lg))}</div>'
+        symbol_rows.append(f'<div class="{key.replace(".", "-")}" title="{e(t(key + ".tip", lg, **values))}" '
+                           f'style="display:flex;align-items:center;gap:6px;margin:1px 0">'
+                           f'<span style="width:1.2em;text-align:center">{mark}</span><span>{e(t(key, lg))}</span></div>')
+    heading = f'<div style="font-weight:700">{e(t("legend", lg))}</div>'
     if len(live.panels) > 1:
-        names = "".join(f'<span style="display:inline-block;min-width:3.2em;text-align:right">{i + 1}</span>'
+        names = "".join(f'<span style="display:inline-block;min-width:2.8em;text-align:right">{i + 1}</span>'
                         for i in range(len(live.panels)))
         heading += f'<div style="display:flex;font-size:0.85em;color:#555"><span style="flex:1"></span>{names}</div>'
-    return f'<div class="legend" style="font-size:15px;line-height:1.5">{heading}{"".join(rows)}</div>'
+    return (f'<div class="legend" style="display:flex;flex-wrap:wrap;gap:4px 18px;line-height:1.35">'
+            f'<div style="flex:1 1 14em">{heading}{"".join(rows)}</div>'
+            f'<div style="flex:1 1 14em;padding-top:1.4em">{"".join(symbol_rows)}</div></div>')
 
 
 def _ring(colour: str) -> str:
-    return f"display:inline-block;width:12px;height:12px;border-radius:50%;background:#fff;border:3px solid {colour}"
+    return f"display:inline-block;width:0.8em;height:0.8em;border-radius:50%;background:#fff;border:3px solid {colour}"
+
+
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def resident_card(live: LiveRun, panel: int, row: int, week: int | None, lg: str) -> list[str]:
+    """Lines describing one resident in the week shown."""
+    v = live.snapshots(week)[panel].state
+    lines = [t("inspect.courtyard", lg, courtyard=int(v.courtyard[row]), household=int(v.household[row])),
+             t("inspect.rung", lg, rung=t(f"rung.{int(v.rung[row])}", lg)),
+             t("inspect.meetings", lg, n=int(v.meetings_attended[row])),
+             t("inspect.attitudes", lg, interest=f"{v.interest[row]:.2f}", efficacy=f"{v.efficacy[row]:.2f}",
+               trust=f"{v.trust[row]:.2f}", capacity=f"{v.capacity[row]:.2f}")]
+    if v.is_leader[row]:
+        lines.insert(1, t("inspect.leader", lg))
+    if v.organisation[row] >= 0:
+        lines.insert(1, t("inspect.organisation", lg, org=int(v.organisation[row])))
+    if len(live.panels) > 1:
+        lines.insert(0, t("inspect.panel", lg, panel=panel + 1))
+    return lines
 
 
 @solara.component
-def Community(live: LiveRun, frame_no: int, lg: str):
+def Community(live: LiveRun, frame_no: int, lg: str, week: int | None):
+    n = len(live.panels)
     pictures = solara.use_memo(
-        lambda: [NetworkPicture(p.model, live.layout, *(
-            (660, 540) if len(live.panels) == 1 else (430, 400))) for p in live.panels] if live.layout else [],
+        lambda: [NetworkPicture(p.model, live.layout, *((660, 540) if n == 1 else (480, 420)))
+                 for p in live.panels],
         dependencies=[live])
+    picked = inspected.value
 
     def render():
-        with live.lock:
-            return [pic.png(p.model) for pic, p in zip(pictures, live.panels)]
+        views = live.snapshots(week)
+        return [_data_url(pic.png(v, picked[1] if picked and picked[0] == i else None))
+                for i, (pic, v) in enumerate(zip(pictures, views))]
 
-    images = solara.use_memo(render, dependencies=[live, frame_no, len(pictures)])
-    with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap", "gap": "16px"}):
-        for i, panel in enumerate(live.panels):
-            with solara.Column(gap="4px", classes=[f"panel-{panel.role}"]):
-                number = f"{i + 1}. " if len(live.panels) > 1 else ""
-                solara.Text(number + panel_title(live, panel.role, lg),
-                            style={"font-size": "1.2em", "font-weight": "600"})
-                if images:
-                    solara.Image(images[i], classes=["network-image"])
-        if not live.layout:
-            solara.Info(t("too_big", lg, n=live.n_residents, limit=DRAW_LIMIT), classes=["too-big"])
-        with solara.Column(style={"min-width": "290px", "max-width": "360px"}):
-            solara.HTML(tag="div", unsafe_innerHTML=legend_html(live, lg))
+    images = solara.use_memo(render, dependencies=[live, frame_no, week, picked, len(pictures)])
+
+    def pick(i: int, where: dict):
+        row = pictures[i].nearest(float(where["fx"]), float(where["fy"]))
+        inspected.set(None if row is None else (i, row))
+
+    with solara.Column(gap="6px", classes=["community"]):
+        with solara.Row(gap="10px", style={"align-items": "flex-start"}):
+            for i, panel in enumerate(live.panels):
+                with solara.Column(gap="2px", classes=[f"panel-{panel.role}"], style={"flex": "1 1 0", "min-width": "0"}):
+                    number = f"{i + 1}. " if n > 1 else ""
+                    solara.Text(number + panel_title(live, panel.role, lg), classes=["panel-title"],
+                                style={"font-size": "1.1em", "font-weight": "600"})
+                    if images:
+                        NetworkView(src=images[i], tip=t("inspect.tip", lg), css_class="",
+                                    img_style={"width": "100%", "max-height": "var(--network-max-height)",
+                                               "object-fit": "contain", "cursor": "crosshair", "display": "block"},
+                                    event_pick=guarded(lambda where, i=i: pick(i, where)))
+        if picked is not None:
+            with solara.Div(classes=["resident-card"], style={"background": "#fff7fa", "padding": "6px 10px",
+                                                              "border": "2px solid #d81b60", "border-radius": "6px"}):
+                with solara.Row(style={"align-items": "center"}):
+                    solara.Text(t("inspect.title", lg, row=picked[1]), style={"font-weight": "700", "flex": "1"})
+                    solara.Button(t("inspect.close", lg), on_click=lambda: inspected.set(None), small=True, text=True)
+                solara.HTML(tag="div", unsafe_innerHTML="<br>".join(
+                    html.escape(x) for x in resident_card(live, *picked, week, lg)))
+        solara.HTML(tag="div", unsafe_innerHTML=legend_html(live, lg, week))
 
 
 def _latest(kind: str, table, lg: str) -> str:
@@ -346,71 +484,112 @@ def _latest(kind: str, table, lg: str) -> str:
     return " · ".join(parts)
 
 
+def programme_starts(s: Settings) -> list[tuple[str, int]]:
+    """(programme, first week) of every programme on in either panel."""
+    bundle = set(s.compare or ())
+    return sorted(((n, iv.start) for n, iv in s.interventions.items() if iv.on or n in bundle),
+                  key=lambda x: (x[1], x[0]))
+
+
 @solara.component
-def Charts(live: LiveRun, frame_no: int, lg: str):
+def Charts(live: LiveRun, frame_no: int, lg: str, week: int | None):
     n = len(live.panels)
+    starts = programme_starts(live.settings)
+    marks = tuple(sorted({w for _, w in starts}))
     pictures = solara.use_memo(
-        lambda: {kind: [ChartPicture(kind, live.steps, n)] if kind != "ladder" else
-                 [ChartPicture(kind, live.steps, 1, width_px=470 if n == 1 else 300) for _ in range(n)]
-                 for kind in CHART_SERIES},
+        lambda: {kind: [ChartPicture(kind, live.steps, n, markers=marks)] if kind != "ladder" else
+                 [ChartPicture(kind, live.steps, 1, width_px=470 if n == 1 else 300, markers=marks)
+                  for _ in range(n)] for kind in CHART_SERIES},
         dependencies=[live])
+    ref = reference.value
 
     def render():
-        with live.lock:
-            tables = [p.model.timeseries() for p in live.panels]
-            images = {kind: ([pics[0].png(tables)] if kind != "ladder" else
-                             [pic.png([table]) for pic, table in zip(pics, tables)])
-                      for kind, pics in pictures.items()}
+        tables = live.tables(week)
+        table_ref = ref.table if ref is not None else None
+        images = {kind: ([pics[0].png(tables, table_ref)] if kind != "ladder" else
+                         [pic.png([table]) for pic, table in zip(pics, tables)])
+                  for kind, pics in pictures.items()}
         return tables, images
 
-    tables, images = solara.use_memo(render, dependencies=[live, frame_no])
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px", "align-items": "flex-start"}):
-        for kind in CHART_SERIES:
-            with solara.Card(margin=0, classes=[f"chart-{kind}"], style={"width": "500px" if kind != "ladder" or n == 1
-                                                                          else "640px"}):
-                with Tip(t(f"chart.{kind}.tip", lg)):
-                    solara.Text(t(f"chart.{kind}", lg), style={"font-size": "1.1em", "font-weight": "600"})
+    tables, images = solara.use_memo(render, dependencies=[live, frame_no, week, ref])
+    notes = [t("marker.start", lg, programme=name_of("programme", name, lg), week=w) for name, w in starts]
+    if ref is not None:
+        notes.append(t("reference.shown", lg, name=name_of("scenario", ref.scenario, lg), seed=ref.seed, week=ref.week))
+    e = html.escape
+    with solara.Column(gap="10px", classes=["charts"]):
+        for kind in CHART_SERIES:  # few widgets per card (text as one HTML block): cheap to update per frame
+            head = (f'<div title="{e(t(f"chart.{kind}.tip", lg))}" style="font-size:1.05em;font-weight:600">'
+                    f'{e(t(f"chart.{kind}", lg))}</div>')
+            foot = []
+            if kind != "ladder":
+                foot.append('<div style="font-size:0.85em">' + " ".join(
+                    f'<span style="white-space:nowrap"><span style="display:inline-block;width:22px;'
+                    f'border-top:3px solid {SERIES_COLOURS[s]};vertical-align:middle"></span> '
+                    f'{e(t(f"series.{s}", lg))}</span>' for s in CHART_SERIES[kind]) + "</div>")
+            if n > 1:
+                programme = bundle_name(live.settings.compare, lg)
+                styles = [t("style.with", lg, programme=programme), t("style.without", lg, programme=programme)]
+                if kind == "ladder":
+                    styles = [f"{i + 1}. " + t(f"panel.{p.role}", lg, programme=programme)
+                              for i, p in enumerate(live.panels)]
+                foot.append('<div style="font-size:0.8em">' + "<br>".join(e(x) for x in styles) + "</div>")
+            if kind != "ladder":
+                lines = [f"{f'{i + 1}. ' if n > 1 else ''}{t('now', lg)}: {_latest(kind, table, lg)}"
+                         for i, table in enumerate(tables)]
+                foot.append(f'<div class="latest-{kind}" style="font-size:0.8em;color:#333">'
+                            + "<br>".join(e(x) for x in lines) + "</div>")
+                if notes:
+                    foot.append('<div class="chart-notes" style="font-size:0.78em;color:#3f4a9a">'
+                                + "<br>".join(e(x) for x in notes) + "</div>")
+            foot.append(f'<div style="font-size:0.75em;color:#666">{e(t("chart.axis", lg))}</div>')
+            with solara.Div(classes=[f"chart-{kind}", "chart-card"]):
+                with solara.Row(style={"align-items": "center"}):
+                    solara.HTML(tag="div", unsafe_innerHTML=head, style={"flex": "1"})
+                    solara.FileDownload(images[kind][0], filename=f"{kind}.png", label=t("export.png", lg),
+                                        mime_type="image/png")
                 with solara.Row(gap="4px"):
                     for image in images[kind]:
-                        solara.Image(image, classes=["chart-image"])
-                if kind != "ladder":
-                    swatches = " ".join(
-                        f'<span style="white-space:nowrap"><span style="display:inline-block;width:22px;'
-                        f'border-top:3px solid {SERIES_COLOURS[s]};vertical-align:middle"></span> '
-                        f'{html.escape(t(f"series.{s}", lg))}</span>' for s in CHART_SERIES[kind])
-                    solara.HTML(tag="div", unsafe_innerHTML=swatches, style={"font-size": "14px"})
-                if n > 1:
-                    programme = name_of("programme", live.settings.compare, lg)
-                    styles = [t("style.with", lg, programme=programme), t("style.without", lg, programme=programme)]
-                    if kind == "ladder":
-                        styles = [f"{i + 1}. " + t(f"panel.{p.role}", lg, programme=programme)
-                                  for i, p in enumerate(live.panels)]
-                    solara.HTML(tag="div", unsafe_innerHTML="<br>".join(html.escape(x) for x in styles),
-                                style={"font-size": "13px"})
-                if kind != "ladder":
-                    lines = [f"{f'{i + 1}. ' if n > 1 else ''}{t('now', lg)}: {_latest(kind, table, lg)}"
-                             for i, table in enumerate(tables)]
-                    solara.HTML(tag="div", unsafe_innerHTML="<br>".join(html.escape(x) for x in lines),
-                                classes=[f"latest-{kind}"], style={"font-size": "13px", "color": "#333"})
-                solara.HTML(tag="div", unsafe_innerHTML=html.escape(t("chart.axis", lg)),
-                            style={"font-size": "12px", "color": "#777"})
+                        solara.Image(image, classes=["chart-image"], width="100%")
+                solara.HTML(tag="div", unsafe_innerHTML="".join(foot))
 
 
 @solara.component
-def Status(live: LiveRun, frame_no: int, lg: str):
-    with solara.Row(style={"align-items": "center", "gap": "18px"}):
+def Status(live: LiveRun, frame_no: int, lg: str, week: int | None, playing: bool):
+    with solara.Row(style={"align-items": "center", "gap": "18px", "flex-wrap": "wrap"}):
         with Tip(t("week.tip", lg)):
-            solara.Text(t("week", lg, week=live.week, steps=live.steps), classes=["week-label"],
-                        style={"font-size": "1.5em", "font-weight": "700"})
-        if live.panels and live.panels[0].model.is_deliberation_day:
+            solara.Text(t("week", lg, week=live.week if week is None else week, steps=live.steps),
+                        classes=["week-label"], style={"font-size": "1.5em", "font-weight": "700"})
+        shown = live.snapshots(week)[0] if live.panels else None
+        if shown is not None and shown.is_deliberation_day:
             solara.Text(t("deliberation_day", lg), style={"font-size": "1.1em", "color": "#1f5fbf",
                                                           "font-weight": "600"})
-    if live.error:
-        solara.Error(t("error", lg, message=live.error), classes=["run-error"])
+        if presenting.value:
+            label, tip = ("pause", "pause.tip") if playing else ("play", "play.tip")
+            solara.Button(t(label, lg), on_click=guarded(toggle_play), color="primary", classes=["btn-play"],
+                          disabled=not live.can_step and not playing)
+            solara.Button(t("step", lg), on_click=guarded(step_once), color="primary", classes=["btn-step"],
+                          disabled=playing or not live.can_step)
+    if week is not None:
+        solara.Info(t("view_week.back", lg, week=week), dense=True, classes=["looking-back"])
+    if live.failure is not None:
+        ErrorNote(live.failure, lg, "run", "run-error")
     elif live.finished:
-        solara.Info(t("finished", lg))
+        solara.Info(t("finished", lg), dense=True)
     if settings.value != live.settings:
-        solara.Warning(t("settings_changed", lg), classes=["settings-changed"])
+        solara.Warning(t("settings_changed", lg), dense=True, classes=["settings-changed"])
+    if url_note.value:
+        solara.Warning(t("url.ignored", lg, parts=url_note.value), dense=True, classes=["url-ignored"])
+
+
+@solara.component
+def ErrorNote(error: BaseException, lg: str, when: str, css: str, children=[]):
+    """A translated error, the exception's own words folded away under "details"."""
+    text = explain(error, lg, when)
+    with solara.Error(classes=[css]):
+        solara.Text(text.message)
+        solara.HTML(tag="details", unsafe_innerHTML=f"<summary>{html.escape(t('error.details', lg))}</summary>"
+                                                    f"<code>{html.escape(text.details)}</code>")
+        solara.Row(children=children)
 
 
 @solara.component
@@ -424,41 +603,126 @@ def LanguageSwitch(lg: str):
                               style={"color": "#1a1a1a" if active else "white", "font-size": "1.05em"})
 
 
+PAGE_CSS = """
+.workshop { --network-max-height: calc(100vh - 330px); font-size: 15px; }
+.workshop.presenting { font-size: 24px; --network-max-height: calc(100vh - 300px); }
+.workshop .main-grid { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(300px, 1fr); gap: 14px;
+  align-items: start; }
+.workshop .charts { max-height: calc(100vh - 150px); overflow-y: auto; padding-right: 4px; }
+.workshop .chart-card { padding: 6px 10px; background: white; border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.2); }
+.workshop .chart-image { width: 100%; height: auto; }
+.workshop .v-card-title, .workshop .v-card-text { font-size: 1em !important; }
+.workshop .v-btn { font-size: 0.9em; }
+"""
+
+
+@solara.component
+def Main(live: LiveRun, s: Settings, lg: str):
+    rendered = solara.use_ref(-1)  # the last frame on screen
+    p = player.value
+    playing = p is not None
+
+    def watch():
+        """While playing: ask for a frame every FRAME_INTERVAL, once the previous one is on screen."""
+        if p is None:
+            return
+        shown = -1
+        while p.playing and p is player.value:
+            time.sleep(FRAME_INTERVAL)
+            if p.run.week != shown and rendered.current >= frame.value:
+                shown = p.run.week
+                frame.set(frame.value + 1)
+        if p is player.value:  # it stopped by itself: last week, target week, or an error
+            player.set(None)
+            frame.set(frame.value + 1)
+
+    solara.lab.use_task(watch, dependencies=[p], prefer_threaded=True, raise_error=False)
+    with solara.Row(gap="0px", style={"flex": "1", "min-height": "0", "align-items": "stretch"}):
+        if not presenting.value:
+            with solara.Column(gap="10px", classes=["app-controls"],
+                               style={"width": "330px", "min-width": "330px", "overflow-y": "auto",
+                                      "padding": "8px", "background": "#f5f6f8"}):
+                RunControls(live, lg, playing)
+                ScenarioControls(s, lg)
+                ProgrammeControls(s, lg)
+                CompareControls(s, lg)
+                ToolControls(live, lg, playing)
+                ParameterControls(s, lg)
+        Display(live, lg, playing, rendered)
+
+
+@solara.component
+def Display(live: LiveRun, lg: str, playing: bool, rendered):
+    """The week, the community and the charts: the only part redrawn frame by frame."""
+    frame_no = frame.value
+
+    def on_screen():
+        rendered.current = frame_no
+
+    solara.use_effect(on_screen, [frame_no])
+    week = view_week.value
+    with solara.Column(gap="6px", style={"flex": "1", "min-width": "0", "overflow-y": "auto", "padding": "6px 12px"}):
+        Status(live, frame_no, lg, week, playing)
+        if live.panels:
+            with solara.Div(classes=["main-grid"]):
+                Community(live, frame_no, lg, week)
+                Charts(live, frame_no, lg, week)
+
+
 @solara.component
 def Page():
     router = solara.use_router()
+    exception, clear = solara.use_exception()
 
     def start():
-        lang.set(lang_from_query(router.search, lang.value))
         if settings.value is None:
-            settings.set(Settings.from_scenario(DEFAULT_SCENARIO))
+            seed_text.set(None)
+            restored, query_lang, ignored = settings_from_query(router.search)
+            settings.set(restored)
+            url_note.set(", ".join(ignored) or None)
+            if query_lang:
+                lang.set(query_lang)
         if run.value is None:
             restart()
 
     solara.use_effect(start, [])
     lg = lang.value
-    solara.Title(t("title", lg))
     live, s = run.value, settings.value
-    with solara.Column(gap="0px", style={"height": "100vh"}):
+    query = settings_query(s, lg) if s is not None else None
+
+    def sync_address():
+        if query is not None and (router.search or "") != query and router.set_path is not None:  # None: no browser
+            router.push(f"{router.path or '/'}?{query}")
+
+    solara.use_effect(sync_address, [query])
+    solara.Title(t("title", lg))
+    solara.Style(PAGE_CSS)
+
+    with solara.Column(gap="0px", style={"height": "100vh"},
+                       classes=["workshop", "presenting"] if presenting.value else ["workshop"]):
         with solara.Row(classes=["app-title-bar"], style={"background": "#3949ab", "color": "white",
-                                                          "padding": "8px 16px", "align-items": "center"}):
-            solara.Text(t("title", lg), classes=["app-title"], style={"font-size": "1.5em", "font-weight": "600",
+                                                          "padding": "4px 14px", "align-items": "center"}):
+            solara.Text(t("title", lg), classes=["app-title"], style={"font-size": "1.35em", "font-weight": "600",
                                                                       "flex": "1"})
+            Watchdog(lost_title=t("lost.title", lg), lost_text=t("lost.text", lg), reload_label=t("lost.reload", lg),
+                     presenting=presenting.value, present_tip=t("present.tip", lg),
+                     present_label=t("present.leave", lg) if presenting.value else t("present", lg),
+                     event_set_presenting=guarded(lambda on: presenting.set(bool(on))))
             LanguageSwitch(lg)
+        problem = exception or page_error.value
+        if problem is not None:
+            if exception is not None:
+                log.error("error while drawing the page", exc_info=exception)
+
+            def resume():
+                page_error.set(None)
+                clear()
+
+            with ErrorNote(problem, lg, "page", "page-error"):
+                solara.Button(t("continue", lg), on_click=resume, color="primary", classes=["btn-continue"])
+        if exception is not None:
+            return
         if live is None or s is None:
             solara.SpinnerSolara()
             return
-        with solara.Row(gap="0px", style={"flex": "1", "min-height": "0", "align-items": "stretch"}):
-            with solara.Column(gap="10px", classes=["app-controls"],
-                               style={"width": "360px", "min-width": "360px", "overflow-y": "auto",
-                                      "padding": "10px", "background": "#f5f6f8"}):
-                RunControls(live, frame.value, lg)
-                ScenarioControls(s, lg)
-                ProgrammeControls(s, lg)
-                CompareControls(s, lg)
-                ParameterControls(s, lg)
-            with solara.Column(gap="10px", style={"flex": "1", "overflow-y": "auto", "padding": "10px 16px"}):
-                Status(live, frame.value, lg)
-                if live.panels:
-                    Community(live, frame.value, lg)
-                    Charts(live, frame.value, lg)
+        Main(live, s, lg)

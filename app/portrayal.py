@@ -2,7 +2,9 @@
 
 * Residents are dots filled with the colour of the highest Arnstein rung they have reached
   (Arnstein 1969): an 8-step palette in three groups, reds for non-participation (1-2),
-  yellows for tokenism (3-5), greens for citizen power (6-8), lighter to darker within a group.
+  ochres for tokenism (3-5), greens for citizen power (6-8), lighter to darker within a group;
+  every colour has a contrast ratio of at least 3:1 against the courtyard disc and the white
+  page (:func:`contrast_ratio`, WCAG 2: ``(L1 + 0.05) / (L2 + 0.05)`` of relative luminances).
 * Leaders are stars with a black outline.
 * Members of a self-organisation wear a thick ring: purple for a recreational group, blue for a
   public-good group.
@@ -16,21 +18,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.colors import to_rgba_array
+from matplotlib.colors import to_rgba, to_rgba_array
 
 from sim.agents import Official, OfficialRole, Purpose
 from sim.ladder import Rung
 
-RUNG_COLOURS = (
-    "#a50f15",  # 1 manipulation
-    "#ef6f5a",  # 2 therapy
-    "#fff2a8",  # 3 informing
-    "#f7d44c",  # 4 consultation
-    "#c99700",  # 5 placation
-    "#a6dba0",  # 6 partnership
-    "#3a9a48",  # 7 delegated power
+RUNG_COLOURS = (  # each at least 3:1 contrast (WCAG 2) against the courtyard disc and white
+    "#7f0000",  # 1 manipulation
+    "#d7301f",  # 2 therapy
+    "#a38000",  # 3 informing
+    "#8a6400",  # 4 consultation
+    "#6b4500",  # 5 placation
+    "#2f8f3a",  # 6 partnership
+    "#1c6b2b",  # 7 delegated power
     "#00441b",  # 8 citizen control
 )
+MIN_CONTRAST = 3.0  # WCAG 2 minimum for graphical objects
 RUNG_GROUPS = (
     ("non_participation", (Rung.MANIPULATION, Rung.THERAPY)),
     ("tokenism", (Rung.INFORMING, Rung.CONSULTATION, Rung.PLACATION)),
@@ -43,6 +46,18 @@ OFFICIAL_CLOSED, OFFICIAL_OPEN = "#bdbdbd", "#00796b"
 OFFICIAL_MARKERS = {OfficialRole.CADRE: "s", OfficialRole.STREET_OFFICE: "D"}
 COURTYARD_FILL, COURTYARD_EDGE = "#eef2f7", "#9aa8b8"
 EDGE_COLOUR = "#8c96a0"
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance: 0.2126 R + 0.7152 G + 0.0722 B of the linearised sRGB channels."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgba(colour)[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 (none) to 21 (black on white)."""
+    dark, light = sorted((relative_luminance(a), relative_luminance(b)))
+    return (light + 0.05) / (dark + 0.05)
 
 
 def rung_colour(rung: int) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import threading
 import typing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sim.cli import CONF, known_scenarios
@@ -27,9 +28,11 @@ from sim.schema import ConfigError
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_SEED = 42
 DEFAULT_RESIDENTS = 300  # five courtyards: small enough to draw, large enough to hold meetings
-DRAW_LIMIT = 500  # above this many residents the network is not drawn (charts still update)
 RULE_BASED = ("random_leader_assignment",)  # programmes that change a rule while in force
 _hydra_lock = threading.Lock()
+
+
+_range_cache: dict = {}  # programme_range results by what they depend on (a bisection validates many configs)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _slider(key: str, kind: str, lo: float, hi: float, step: float) -> Control:
 
 
 CONTROLS: tuple[Control, ...] = (
-    _slider("community.n_residents", "int", 60, 3000, 60),
+    _slider("community.n_residents", "int", 50, 500, 10),
     _slider("steps", "int", 12, 520, 4),
     Control("deliberation.mode", "choice", choices=DELIBERATION_MODES),
     Control("deliberation.leader_assignment", "choice", choices=LEADER_ASSIGNMENTS),
@@ -219,7 +222,7 @@ class Settings:
     seed: int
     values: dict[str, Any]
     interventions: dict[str, InterventionSetting]
-    compare: str | None = None  # programme shown with and without, side by side
+    compare: tuple[str, ...] | None = None  # programme bundle shown with and without, side by side
 
     @classmethod
     def from_scenario(cls, name: str, keep: Settings | None = None) -> Settings:
@@ -285,8 +288,22 @@ class Settings:
             return True
 
         lo, hi, step = nominal
-        bounds = _accepted_interval(accepted, lo, hi, step, getattr(self.interventions[name], field_name))
+        current = getattr(self.interventions[name], field_name)
+        key = (name, field_name, nominal, current, self._range_key(name))
+        bounds = _range_cache.get(key)
+        if key not in _range_cache:
+            bounds = _range_cache[key] = _accepted_interval(accepted, lo, hi, step, current)
+            while len(_range_cache) > 4096:
+                _range_cache.pop(next(iter(_range_cache)))
         return None if bounds is None else (*bounds, step)
+
+    def _range_key(self, name: str) -> str:
+        """What a programme's accepted ranges depend on: the config with that programme left out."""
+        cfg = self.config()
+        cfg.pop("seed")
+        cfg["interventions"].pop(name, None)
+        return json.dumps(cfg, sort_keys=True, default=str) + json.dumps(self.interventions[name].base,
+                                                                         sort_keys=True, default=str)
 
     def clamped(self) -> Settings:
         """A copy with every value inside its (possibly narrowed) range."""
@@ -295,10 +312,13 @@ class Settings:
             if c.kind != "choice":
                 rng = out.control(c.key)
                 out.values[c.key] = min(max(out.values[c.key], rng.lo), rng.hi)
+        if out.compare is not None:
+            out.compare = tuple(sorted(n for n in set(out.compare) if n in out.interventions)) or None
+        compared = set(out.compare or ())  # switched on in the first side-by-side panel
         for name, iv in out.interventions.items():
             iv.start = min(max(iv.start, 1), out.values["steps"])
             iv.period = min(max(iv.period, 0), out.values["steps"])
-            if not iv.on:
+            if not iv.on and name not in compared:
                 continue
             for field_name in ("start", "dose", "period"):
                 value = getattr(iv, field_name)
@@ -309,8 +329,29 @@ class Settings:
                     setattr(iv, field_name, 0 if field_name == "period" else value)
                 else:
                     setattr(iv, field_name, min(max(value, rng[0]), rng[1]))
-        if out.compare not in out.interventions:
-            out.compare = None
+        return out
+
+    def preset(self) -> Settings:
+        """The scenario preset at this community size, length and seed."""
+        preset = _preset(self.scenario, self.values["community.n_residents"], self.values["steps"])
+        return dataclasses.replace(copy.deepcopy(preset), seed=self.seed, compare=self.compare)
+
+    def is_custom(self) -> bool:
+        """True once a parameter or programme differs from the scenario preset (size, weeks, seed and
+        the side-by-side choice aside)."""
+        preset = self.preset()
+        if preset.values != self.values:
+            return True
+        mine = {n: (iv.on, iv.start, iv.dose, iv.period, iv.base) for n, iv in self.interventions.items() if iv.on}
+        theirs = {n: (iv.on, iv.start, iv.dose, iv.period, iv.base) for n, iv in preset.interventions.items() if iv.on}
+        return mine != theirs
+
+    def with_bundle(self, bundle, on: bool) -> Settings:
+        """A copy with every programme of ``bundle`` switched on (or off), nothing else changed."""
+        out = copy.deepcopy(self)
+        out.compare = None
+        for name in bundle:
+            out.interventions[name].on = on
         return out
 
     def config(self) -> dict:
@@ -321,3 +362,10 @@ class Settings:
             set_key(cfg, key, value)
         cfg["interventions"] = {name: iv.params() for name, iv in self.interventions.items() if iv.on}
         return cfg
+
+
+@lru_cache(maxsize=64)
+def _preset(scenario: str, n_residents: int, steps: int) -> Settings:
+    keep = Settings.from_scenario(DEFAULT_SCENARIO)
+    keep.values.update({"community.n_residents": n_residents, "steps": steps})
+    return Settings.from_scenario(scenario, keep=keep)

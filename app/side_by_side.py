@@ -1,23 +1,30 @@
-"""Side-by-side mode: the same community with and without one programme, from the same seed.
+"""Side-by-side mode: the same community exactly with and without a chosen programme bundle.
 
-Both runs share the config and the seed, so they start from the identical community (network,
-residents, leaders: everything drawn before the first step) and make identical random draws
-until the programme first acts. From then on the two random streams part, so a difference
-between the panels mixes the programme's effect with chance; rerunning with a few seeds shows
-how much of it is chance.
+The two panels are two :class:`sim.model.CommunityModel` built from one config and one seed that
+differ only in the programmes of the bundle: switched on (as set) in the first, off in the
+second; every other setting, every other programme included, is the same in both. Both start
+from the identical community (network, residents, leaders: everything drawn before the first
+step). How far their random draws stay shared after the bundle first acts is up to the model's
+random streams; a difference between the panels is the bundle's effect plus whatever chance the
+model does not share, so rerunning with a few seeds shows how much of it is chance.
 """
 
 from __future__ import annotations
 
-import copy
-
 from app.settings import Settings
 
 
-def paired_configs(settings: Settings, name: str) -> tuple[dict, dict]:
-    """(with, without): ``settings``' config with programme ``name`` switched on, and off."""
-    with_it = copy.deepcopy(settings)
-    with_it.interventions[name].on = True
-    without = copy.deepcopy(settings)
-    without.interventions[name].on = False
-    return with_it.config(), without.config()
+def default_bundle(settings: Settings) -> tuple[str, ...]:
+    """The bundle offered first: the programmes switched on, or the first programme if none is."""
+    on = tuple(sorted(n for n, iv in settings.interventions.items() if iv.on))
+    return on or (sorted(settings.interventions)[0],)
+
+
+def paired_configs(settings: Settings, bundle) -> tuple[dict, dict]:
+    """(with, without): ``settings``' config with every programme of ``bundle`` on, and off."""
+    if not bundle:
+        raise ValueError("side by side needs at least one programme to compare")
+    unknown = sorted(set(bundle) - set(settings.interventions))
+    if unknown:
+        raise ValueError(f"compare: unknown programme {unknown[0]!r}; allowed: {', '.join(settings.interventions)}")
+    return settings.with_bundle(bundle, True).config(), settings.with_bundle(bundle, False).config()

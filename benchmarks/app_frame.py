@@ -1,6 +1,6 @@
 """Frame time of the workshop app: one week stepped and everything on the page redrawn.
 
-Two measurements per community size, each over ``--frames`` frames after a short warm-up:
+Two in-process measurements per community size, each over ``--frames`` frames after a warm-up:
 
 * ``pictures``: step the model(s), draw the network(s), the five charts and the legend
   (:mod:`app.live`, :mod:`app.figures`, :func:`app.page.legend_html`);
@@ -9,9 +9,17 @@ Two measurements per community size, each over ``--frames`` frames after a short
   server's work per frame; what remains is sending the images over the local websocket and the
   browser painting them.
 
-The target is at most 0.5 s per frame up to 500 residents. Prints one JSON object (ms).
+And, with Debian's chromium at /usr/bin/chromium, one in the browser (``browser``): the app served
+by ``python -m app``, played at the highest speed for ``--play-seconds``; from Chrome's own
+performance counters (DevTools ``Performance.getMetrics``: task, script, layout and style time)
+the browser's main-thread time per frame shown, the frames shown per second and the gaps between
+them; then Pause: the time from the click to the button saying Play again (in the browser) and
+from the click reaching the server to the model stopping (the server's log).
 
-    .venv/bin/python benchmarks/app_frame.py [--frames 40] [--sizes 100,300,500]
+The target is at most 0.5 s per frame up to 500 residents, Pause within 0.3 s. Prints one JSON
+object (ms).
+
+    .venv/bin/python benchmarks/app_frame.py [--frames 40] [--sizes 100,300,500] [--play-seconds 20]
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ def workshop_settings(residents: int, compare: bool) -> Settings:
     s = copy.deepcopy(Settings.from_scenario("empowerment_training"))
     s.values["community.n_residents"] = residents
     s.interventions["empowerment_training"].start = 5
-    s.compare = "empowerment_training" if compare else None
+    s.compare = ("empowerment_training",) if compare else None
     return s.clamped()
 
 
@@ -88,12 +96,96 @@ def time_page(settings: Settings, frames: int) -> dict:
     return summary(times)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+FRAME_WATCH = """() => {
+  window.frameTimes = [];
+  const label = document.querySelector('.week-label');
+  new MutationObserver(() => window.frameTimes.push(performance.now()))
+    .observe(label, {childList: true, characterData: true, subtree: true});
+}"""
+PAUSE_CLICK = """() => new Promise(resolve => {
+  const button = document.querySelector('.btn-play');
+  const started = performance.now();
+  const seen = () => /play/i.test(button.innerText) && !/pause/i.test(button.innerText);
+  const observer = new MutationObserver(() => { if (seen()) { observer.disconnect(); resolve(performance.now() - started); } });
+  observer.observe(document.body, {childList: true, characterData: true, subtree: true});
+  button.click();
+})"""
+
+
+def time_browser(play_seconds: float) -> dict:
+    """The app in chromium, played at the highest speed: browser time per frame, Pause latency."""
+    import os
+    import re
+    import signal
+    import socket
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = Path(__file__).resolve().parents[1]
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+    server = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), "--no-open"],
+                              cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/?steps=520"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1600, "height": 900})
+            page.goto(url)
+            page.locator(".week-label").wait_for(timeout=120_000)
+            page.locator(".ctl-speed [role=slider]").focus()
+            page.keyboard.press("End")  # the highest speed
+            page.locator(".ctl-speed").filter(has_text="20").wait_for(timeout=60_000)
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            page.evaluate(FRAME_WATCH)
+            before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            page.locator(".btn-play").click()
+            page.wait_for_timeout(play_seconds * 1000)
+            after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            shown = page.evaluate("window.frameTimes")
+            click_to_play_label = page.evaluate(PAUSE_CLICK)
+            browser.close()
+        time.sleep(1)
+        log.flush()
+        stopped = re.findall(r"the model stopped (\d+) ms after Pause", Path(log.name).read_text())
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        Path(log.name).unlink()
+    frames = max(len(shown), 1)
+    per_frame = {k: round((after[name] - before[name]) * 1000 / frames, 1)
+                 for k, name in (("task", "TaskDuration"), ("script", "ScriptDuration"),
+                                 ("layout", "LayoutDuration"), ("style", "RecalcStyleDuration"))}
+    gaps = np.diff(shown) if len(shown) > 1 else np.zeros(1)
+    return {"frames_shown": len(shown), "frames_per_second": round(len(shown) / play_seconds, 2),
+            "browser_ms_per_frame": per_frame, "gap_between_frames": summary(list(gaps / 1000)),
+            "pause_click_to_play_label_ms": round(click_to_play_label, 1),
+            "pause_model_stopped_ms": int(stopped[-1]) if stopped else None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frames", type=int, default=40)
     parser.add_argument("--sizes", default="100,300,500")
+    parser.add_argument("--play-seconds", type=float, default=20.0)
     args = parser.parse_args()
     out = {"target_ms": 500, "frames": args.frames}
+    if CHROMIUM.exists():
+        out["browser_300_residents"] = time_browser(args.play_seconds)
     for n in (int(x) for x in args.sizes.split(",")):
         for compare in (False, True):
             s = workshop_settings(n, compare)

@@ -1,8 +1,19 @@
 """End-to-end: the workshop app in headless Chromium (Debian's /usr/bin/chromium) via Playwright.
 
-Starts ``python -m app`` on a free localhost port, loads the page, picks a scenario, switches a
-programme on, steps and plays the run, checks that the charts and the rung counts changed,
-switches to Chinese, and saves a screenshot to ``test-artifacts/app_e2e.png``.
+One server per module (``python -m app`` on a free localhost port), a fresh browser page per test:
+
+* the trainer's round: pick a scenario, switch a programme on, step, play, pause, switch to Chinese;
+* Play at the highest speed: no traceback, the week advancing, Pause stopping the model within 0.3 s
+  (read off the server's log) and the week on screen final once the button says Play again;
+  15 s in the default suite, the full 60 s of the issue with ``-m slow``;
+* Chinese everywhere: no visible Latin-letter word outside numbers, units and proper names, the tab
+  title and a refused seed included;
+* the presentation layout at 1280x720 and 1600x900: the network and a chart in view together, and
+  in full-screen mode with projector-size type (screenshots in ``test-artifacts/``);
+* a lost connection: the page says so and offers to reload, and the reload restores the settings.
+
+Waits poll for the state they need with generous timeouts (the machine may be busy); no sleep is an
+assertion.
 """
 
 from __future__ import annotations
@@ -24,6 +35,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
+LOAD_TIMEOUT = 120_000  # ms: the first page load builds the community and fetches the bundle
+TIMEOUT = 60_000  # ms: any other wait
+# Latin words allowed on the Chinese page: proper names (the MOST course, UNESCO), the language
+# switch's name for English, and file formats.
+PROPER_NAMES = {"MOST", "UNESCO", "English", "ENGLISH", "CSV", "PNG"}
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -35,53 +51,87 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """The app served on a free port; yields its URL, stops it afterwards."""
-    port = free_port()
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), "--no-open"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "SOLARA_HOME": str(tmp_path / "solara-home")})
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the app did not start:\n" + (tmp_path / "server.log").read_text()[-3000:])
-            time.sleep(0.3)
+class Server:
+    """``python -m app`` in its own process group, its output in ``log``."""
+
+    def __init__(self, folder: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = folder / f"server-{self.port}-{time.monotonic_ns()}.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(self.port), "--no-open"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "SOLARA_HOME": str(folder / "solara-home")})
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(self.url, timeout=5)
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail("the app did not start:\n" + self.output()[-3000:])
+                time.sleep(0.3)
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=15)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
     from app.assets import missing_packages
 
     if missing_packages():
-        proc.kill()
         pytest.fail(f"Solara's browser files are missing ({missing_packages()}): run .venv/bin/python -m app.assets")
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    srv = Server(tmp_path_factory.mktemp("app-server"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT)  # every expect waits as long as the rest (default: 5 s)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(url, width, height)`` -> a loaded page (closed after the test)."""
+    contexts = []
+
+    def open_(url: str, width: int = 1600, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(url)
+        page.locator(".week-label").wait_for(timeout=LOAD_TIMEOUT)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 def week_of(page) -> int:
     return int(re.search(r"\d+", page.locator(".week-label").inner_text()).group())
-
-
-def settled_week(page, quiet_ms: int = 2500) -> int:
-    """The week shown once it has stopped changing for ``quiet_ms``."""
-    week = week_of(page)
-    for _ in range(12):
-        page.wait_for_timeout(quiet_ms)
-        now = week_of(page)
-        if now == week:
-            return week
-        week = now
-    pytest.fail(f"the week kept changing after Pause (now {week})")
 
 
 def rung_counts(page) -> list[int]:
@@ -92,67 +142,203 @@ def chart_sources(page) -> list[str]:
     return page.locator(".chart-image").evaluate_all("imgs => imgs.map(i => i.src)")
 
 
-def test_workshop_in_the_browser(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def no_traceback(page) -> None:
+    text = page.locator("body").inner_text()
+    for sign in ("Traceback", "Too many renders", "RuntimeError", "Error:"):
+        assert sign not in text, f"the page shows {sign!r}:\n{text[-2000:]}"
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1600, "height": 1900})  # tall: the whole page in one screenshot
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(server)
-            expect(page.locator(".week-label")).to_have_text(re.compile(r"Week 0 of \d+"), timeout=60_000)
-            expect(page.locator(".network-image")).to_be_visible()
 
-            # pick a scenario
-            page.locator(".ctl-scenario").click()
-            page.get_by_role("option", name="Leaders assigned at random (São Tomé)").click()
-            expect(page.locator(".ctl-scenario")).to_contain_text("Leaders assigned at random")
+def set_slider_to_max(page, css: str) -> None:
+    """Focus a slider's thumb and press End: the value applies on key release, as on mouse release."""
+    page.locator(f".{css} [role=slider]").focus()
+    page.keyboard.press("End")
 
-            # switch a programme on: its start-week slider appears
-            page.locator(".switch-empowerment_training input").check()
-            expect(page.locator(".ctl-empowerment_training-start")).to_be_visible()
 
-            counts_before, charts_before = rung_counts(page), chart_sources(page)
-            assert sum(counts_before) == 300 and counts_before[0] == 300  # everyone starts on rung 1
-            latest_before = page.locator(".latest-participation").inner_text()
+def pause_and_settle(page, server: Server) -> int:
+    """Press Pause; returns the week, after checking that the model stopped within 0.3 s of the
+    press (the server logs it) and that the week shown is final once the button says Play."""
+    from playwright.sync_api import expect
 
-            for week in (1, 2, 3):
-                page.locator(".btn-step").click()
-                expect(page.locator(".week-label")).to_contain_text(f"Week {week} of")
+    before = server.output().count("paused at week")
+    page.locator(".btn-play").click()
+    expect(page.locator(".btn-play")).to_have_text(re.compile("play", re.I), timeout=TIMEOUT)
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while server.output().count("paused at week") == before:
+        assert time.monotonic() < deadline, "the server never logged the pause"
+        time.sleep(0.1)
+    line = server.output().split("paused at week")[-1].splitlines()[0]
+    week, latency_ms = (int(x) for x in re.search(r"(\d+) \(the model stopped (\d+) ms", "paused at week" + line)
+                        .groups())
+    assert latency_ms <= 300, f"the model stopped {latency_ms} ms after Pause"
+    expect(page.locator(".week-label")).to_contain_text(f"Week {week} of", timeout=TIMEOUT)
+    return week
 
-            # play until a meeting lifts residents off rung 1, then pause
-            page.locator(".btn-play").click()
-            page.wait_for_function(
-                "() => Number(document.querySelector('.rung-count[data-panel=\"0\"]').textContent) < 300",
-                timeout=45_000)
-            page.locator(".btn-play").click()  # now labelled Pause
-            expect(page.locator(".btn-play")).to_have_text(re.compile("play", re.I), timeout=15_000)
-            paused_at = settled_week(page)  # a week already under way when Pause came is finished
-            assert paused_at > 3
-            page.wait_for_timeout(2000)
-            assert week_of(page) == paused_at  # paused means paused
 
-            counts_after = rung_counts(page)
-            assert counts_after != counts_before and counts_after[0] < 300 and sum(counts_after) == 300
-            charts_after = chart_sources(page)
-            assert len(charts_after) == len(charts_before) == 5
-            assert all(a != b for a, b in zip(charts_after, charts_before))
-            assert page.locator(".latest-participation").inner_text() != latest_before
+def test_workshop_in_the_browser(server, open_page):
+    from playwright.sync_api import expect
 
-            # switch to Chinese
-            page.locator(".lang-zh").click()
-            expect(page.locator(".legend")).to_contain_text("非参与")
-            expect(page.locator(".week-label")).to_contain_text(f"第 {paused_at} 周")
-            expect(page.get_by_text("参与阶梯：按最高台阶划分的居民")).to_be_visible()
-            expect(page.locator(".btn-step")).to_have_text("单步")  # the sidebar too
-            expect(page.locator(".app-title")).to_have_text("社区参与：现场工作坊")  # and the title bar
-            page.mouse.move(1590, 1890)  # no tooltip over the picture
-            page.wait_for_timeout(400)
+    page = open_page(server.url, 1600, 1900)  # tall: the whole page in one screenshot
+    expect(page.locator(".week-label")).to_have_text(re.compile(r"Week 0 of \d+"))
+    expect(page.locator(".network-image")).to_be_visible()
 
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "app_e2e.png"), full_page=True)
-        finally:
-            browser.close()
+    page.locator(".ctl-scenario").click()
+    page.get_by_role("option", name="Leaders assigned at random (São Tomé)").click()
+    expect(page.locator(".ctl-scenario")).to_contain_text("Leaders assigned at random")
+    expect(page.locator(".scenario-about")).to_contain_text("São Tomé")
+
+    page.locator(".switch-empowerment_training input").check()
+    expect(page.locator(".ctl-empowerment_training-start")).to_be_visible()
+    expect(page.locator(".ctl-scenario")).to_contain_text("(custom)")
+    expect(page).to_have_url(re.compile(r"programmes=.*empowerment_training"))  # settings in the address
+
+    expect(page.locator(".rung-count[data-panel=\"0\"]").first).to_have_text("300")
+    counts_before, charts_before = rung_counts(page), chart_sources(page)
+    assert sum(counts_before) == 300 and counts_before[0] == 300  # everyone starts on rung 1
+
+    for week in (1, 2, 3):
+        page.locator(".btn-step").click()
+        expect(page.locator(".week-label")).to_contain_text(f"Week {week} of")
+
+    page.locator(".btn-play").click()
+    page.wait_for_function(
+        "() => Number(document.querySelector('.rung-count[data-panel=\"0\"]').textContent) < 300", timeout=TIMEOUT)
+    paused_at = pause_and_settle(page, server)
+    assert paused_at > 3
+    counts_after = rung_counts(page)
+    assert counts_after != counts_before and counts_after[0] < 300 and sum(counts_after) == 300
+    charts_after = chart_sources(page)
+    assert len(charts_after) == len(charts_before) == 5
+    assert all(a != b for a, b in zip(charts_after, charts_before))
+
+    page.locator(".lang-zh").click()
+    expect(page.locator(".legend")).to_contain_text("非参与")
+    expect(page.locator(".week-label")).to_contain_text(f"第 {paused_at} 周")
+    expect(page.get_by_text("阿恩斯坦参与阶梯：按最高梯级划分的居民")).to_be_visible()
+    expect(page.locator(".btn-step")).to_have_text("单步")
+    expect(page.locator(".app-title")).to_have_text("社区参与：现场工作坊")
+    page.mouse.move(1590, 1890)  # no tooltip over the picture
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app_e2e.png"), full_page=True)
+    no_traceback(page)
+
+
+def play_again(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(".btn-reset")).to_be_enabled()
+    if re.search("pause", page.locator(".btn-play").inner_text(), re.I):
+        page.locator(".btn-play").click()
+        expect(page.locator(".btn-play")).to_have_text(re.compile("play", re.I))
+    page.locator(".btn-reset").click()
+    expect(page.locator(".week-label")).to_contain_text("Week 0 of 520")
+    page.locator(".btn-play").click()
+    page.wait_for_function("() => /[1-9]/.test(document.querySelector('.week-label').innerText.split(' of ')[0])")
+
+
+def play_at_highest_speed(server, open_page, seconds: float) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(server.url + "?steps=520")
+    set_slider_to_max(page, "ctl-speed")
+
+    expect(page.locator(".ctl-speed")).to_contain_text("20")
+    page.locator(".btn-play").click()
+    started, last_week, advanced = time.monotonic(), 0, 0
+    while time.monotonic() - started < seconds:
+        page.wait_for_timeout(1000)  # a polling interval, not an assertion
+        no_traceback(page)
+        week = week_of(page)
+        assert week >= last_week
+        advanced += week > last_week
+        last_week = week
+        if week == 520:  # 20 weeks a second end a run in 26 s: again from week 0, as a trainer would
+            play_again(page)
+            last_week = 0
+    assert advanced >= seconds / 3, f"the week on screen advanced in only {advanced} of {seconds:.0f} seconds"
+    if week_of(page) > 460:  # Pause needs a run still playing when it is pressed
+        play_again(page)
+    week = pause_and_settle(page, server)
+    assert week >= last_week
+    page.wait_for_timeout(1500)  # paused means paused
+    assert week_of(page) == week
+    no_traceback(page)
+
+
+def test_play_at_the_highest_speed_never_breaks_and_pause_stops_at_once(server, open_page):
+    play_at_highest_speed(server, open_page, seconds=15)
+
+
+@pytest.mark.slow
+def test_play_at_the_highest_speed_for_a_minute(server, open_page):
+    play_at_highest_speed(server, open_page, seconds=60)
+
+
+def latin_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-zÀ-ÿ]+", text) if w not in PROPER_NAMES}
+
+
+def test_chinese_everywhere(server, open_page):
+    from playwright.sync_api import expect
+
+    page = open_page(server.url + "?lang=zh&scenario=most_training")
+    expect(page.locator(".app-title")).to_have_text("社区参与：现场工作坊")
+    assert page.title() == "社区参与：现场工作坊"
+    page.locator(".switch-compare input").check()
+    expect(page.locator(".panel-title").nth(1)).to_contain_text("未实施")
+    page.locator(".btn-step").click()
+    expect(page.locator(".week-label")).to_contain_text("第 1 周")
+    page.locator(".ctl-seed input").fill("-7")  # typed text shows in the refusal: no Latin letters here
+    page.locator(".btn-seed").click()
+    expect(page.locator(".seed-error")).to_contain_text("不是有效的随机种子")
+    expect(page.locator(".ctl-seed input")).to_have_value("42")  # the field shows the seed in use
+    assert not latin_words(page.locator("body").inner_text()), latin_words(page.locator("body").inner_text())
+
+
+def test_presentation_layout_shows_network_and_charts_together(server, open_page):
+    from playwright.sync_api import expect
+
+    def in_view(css: str, width: int, height: int) -> bool:
+        box = page.locator(css).first.bounding_box()
+        return box is not None and box["width"] > 150 and box["height"] > 80 and box["x"] >= 0 and \
+            box["y"] >= 0 and box["x"] + box["width"] <= width + 1 and box["y"] + box["height"] <= height + 1
+
+    def both_in_view(width: int, height: int, name: str) -> None:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function(f"() => window.innerWidth === {width} && window.innerHeight === {height}")
+        expect(page.locator(".chart-image").first).to_be_visible()
+        assert in_view(".network-image", width, height) and in_view(".chart-image", width, height), \
+            f"network and a chart are not both in view at {width}x{height}{name}"
+        page.screenshot(path=str(ARTIFACTS / f"app_{width}x{height}{name}.png"))
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(server.url, 1280, 720)
+    for width, height in ((1280, 720), (1600, 900)):
+        both_in_view(width, height, "")
+    page.locator(".btn-present").click()
+    expect(page.locator(".app-controls")).to_have_count(0)
+    size = page.locator(".workshop").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= 22, f"presentation type is {size}px"
+    for width, height in ((1600, 900), (1280, 720)):
+        both_in_view(width, height, "_presenting")
+    page.locator(".btn-present").click()
+    expect(page.locator(".app-controls")).to_have_count(1)
+
+
+def test_a_lost_connection_is_announced_and_reload_restores_the_settings(tmp_path, open_page):
+    from playwright.sync_api import expect
+
+    srv = Server(tmp_path)
+    try:
+        page = open_page(srv.url + "?lang=zh&seed=77")
+        expect(page.locator(".ctl-seed input")).to_have_value("77")
+        srv.stop()
+        expect(page.locator(".connection-lost")).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator(".connection-lost")).to_contain_text("与服务器的连接已断开")
+        srv = Server(tmp_path, port=srv.port)
+        page.locator(".btn-reconnect").click()
+        page.locator(".week-label").wait_for(timeout=LOAD_TIMEOUT)
+        expect(page.locator(".ctl-seed input")).to_have_value("77")
+        expect(page.locator(".week-label")).to_contain_text("第 0 周")
+        expect(page.locator(".connection-lost")).to_have_count(0)
+    finally:
+        srv.stop()

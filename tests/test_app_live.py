@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from app.live import LiveRun
-from app.settings import DRAW_LIMIT, Settings
+from app.settings import Settings
+from app.side_by_side import paired_configs
 
 
 def settings(residents=120, steps=30, **training) -> Settings:
@@ -61,29 +62,53 @@ def test_a_rejected_config_is_shown_not_raised():
     assert not run.panels and not run.can_step and run.step() is False
 
 
-def test_large_communities_are_not_drawn():
-    run = LiveRun(settings(residents=DRAW_LIMIT + 60, steps=12))
-    assert run.error is None and run.layout is None and not run.drawable
-    assert run.step()
+def test_a_model_error_is_logged_with_its_traceback(monkeypatch, caplog):
+    run = LiveRun(settings())
+
+    def broken():
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(run.panels[0].model, "step", broken)
+    with caplog.at_level("ERROR", logger="app.live"):
+        assert run.step() is False
+    record = next(r for r in caplog.records if r.name == "app.live")
+    assert "week 1" in record.getMessage() and record.exc_info[0] is RuntimeError
+    assert isinstance(run.failure, RuntimeError)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_side_by_side_starts_identical_and_parts_when_the_programme_acts(seed):
-    s = settings(steps=30, start=8, dose=60)
-    s = copy.deepcopy(s)
-    s.seed = seed
-    s.interventions["empowerment_training"].on = False  # side-by-side switches it on in one panel only
-    s.compare = "empowerment_training"
-    run = LiveRun(s.clamped())
-    with_it, without = (p.model for p in run.panels)
-    assert [p.role for p in run.panels] == ["with", "without"]
-    assert "empowerment_training" in with_it.config.interventions
-    assert "empowerment_training" not in without.config.interventions
-    np.testing.assert_array_equal(with_it.adjacency.toarray(), without.adjacency.toarray())
-    for _ in range(8):
+def test_every_week_is_kept_for_scrubbing_back():
+    run = LiveRun(settings(steps=30))
+    rungs = [run.panels[0].model.state.rung.copy()]
+    for _ in range(20):
         run.step()
-    a, b = with_it.timeseries(), without.timeseries()
-    assert a.iloc[:7].equals(b.iloc[:7])  # identical until the course in week 8
-    trained = with_it.interventions[0].trainee_rows()
-    assert len(trained) == 60
-    assert with_it.state.capacity[trained].mean() > without.state.capacity[trained].mean() + 0.2
+        rungs.append(run.panels[0].model.state.rung.copy())
+    assert len(run.panels[0].history) == 21
+    assert any((a != b).any() for a, b in zip(rungs, rungs[1:]))  # something changed on the way
+    for week in (0, 7, 20):
+        (snap,) = run.snapshots(week)
+        assert snap.week == week
+        np.testing.assert_array_equal(snap.state.rung, rungs[week])
+        assert len(run.tables(week)[0]) == week
+    assert run.snapshots()[0].week == 20
+
+
+@pytest.mark.parametrize("bundle", [("empowerment_training",), ("empowerment_training", "random_leader_assignment")])
+def test_side_by_side_differs_only_in_the_chosen_bundle(bundle):
+    s = settings(steps=30, start=8, dose=60)
+    s.interventions["load_relief"].on = True  # not compared: on in both panels
+    s.seed = 5
+    s.compare = bundle
+    s = s.clamped()
+    with_cfg, without_cfg = paired_configs(s, s.compare)
+    assert with_cfg["seed"] == without_cfg["seed"] == 5
+    assert set(with_cfg["interventions"]) - set(without_cfg["interventions"]) == set(bundle)
+    assert "load_relief" in with_cfg["interventions"] and "load_relief" in without_cfg["interventions"]
+    assert {k: v for k, v in with_cfg.items() if k != "interventions"} == \
+        {k: v for k, v in without_cfg.items() if k != "interventions"}
+    assert {k: v for k, v in with_cfg["interventions"].items() if k not in bundle} == without_cfg["interventions"]
+    run = LiveRun(s)
+    assert [p.role for p in run.panels] == ["with", "without"]
+    assert all(p.model.config.seed == 5 for p in run.panels)
+    assert set(bundle) <= set(run.panels[0].model.config.interventions)
+    assert not set(bundle) & set(run.panels[1].model.config.interventions)
+    np.testing.assert_array_equal(run.panels[0].model.adjacency.toarray(), run.panels[1].model.adjacency.toarray())

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb, to_rgba, to_rgba_array
 
-from app.portrayal import (NO_RING_COLOUR, OFFICIAL_CLOSED, OFFICIAL_OPEN, RING_COLOURS, RUNG_COLOURS, RUNG_GROUPS,
-                           portray_officials, portray_residents, rung_colour, rung_colours, rung_counts, rung_group)
+from app.portrayal import (COURTYARD_FILL, MIN_CONTRAST, NO_RING_COLOUR, OFFICIAL_CLOSED, OFFICIAL_OPEN, RING_COLOURS, RUNG_COLOURS, RUNG_GROUPS,
+                           contrast_ratio, portray_officials, portray_residents, rung_colour, rung_colours, rung_counts,
+                           rung_group)
 from sim.agents import Purpose
 from sim.ladder import Rung
 
@@ -111,3 +112,17 @@ def test_officials_shown_with_role_markers_and_openness(stepped_model):
 def test_purposes_have_distinct_rings_not_in_the_rung_palette():
     rings = set(RING_COLOURS.values())
     assert len(rings) == len(Purpose) and not rings & set(RUNG_COLOURS)
+
+
+@pytest.mark.parametrize("background", [COURTYARD_FILL, "#ffffff"], ids=["courtyard", "page"])
+def test_every_rung_colour_stands_out_from_its_background(background):
+    """WCAG 2 contrast of at least 3:1 for graphical objects, against the courtyard disc the dots sit
+    on and the white page and charts."""
+    ratios = {k: contrast_ratio(rung_colour(k), background) for k in range(1, 9)}
+    assert min(ratios.values()) >= MIN_CONTRAST == 3.0, ratios
+
+
+def test_contrast_ratio_follows_wcag():
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio("#fff2a8", COURTYARD_FILL) < 1.1  # the pale yellow the palette used to have

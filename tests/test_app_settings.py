@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.settings import (CONTROLS, DEFAULT_RESIDENTS, Settings, dose_kind, get_key, intervention_defaults,
+from app.settings import (CONTROL_BY_KEY, CONTROLS, DEFAULT_RESIDENTS, Settings, dose_kind, get_key, intervention_defaults,
                           scenario_config)
 from sim.cli import known_scenarios
 from sim.config import validate_config
@@ -27,7 +27,7 @@ def base():
 
 
 @pytest.mark.parametrize("key", [c.key for c in CONTROLS])
-@pytest.mark.parametrize("residents", [60, 3000])
+@pytest.mark.parametrize("residents", [50, 500])
 def test_every_slider_position_and_choice_is_accepted(base, key, residents):
     s = dataclasses.replace(base, values={**base.values, "community.n_residents": residents}).clamped()
     c = s.control(key)
@@ -37,19 +37,29 @@ def test_every_slider_position_and_choice_is_accepted(base, key, residents):
         validate_config(cfg)  # raises ConfigError if the model would refuse it
 
 
+def test_residents_any_size_from_50_to_500_in_steps_of_10():
+    c = CONTROL_BY_KEY["community.n_residents"]
+    assert (c.lo, c.hi, c.step) == (50, 500, 10)
+    base = Settings.from_scenario("baseline")
+    for n in (50, 100, 370, 500):
+        s = dataclasses.replace(base, values={**base.values, "community.n_residents": n}).clamped()
+        assert s.values["community.n_residents"] == n
+        assert validate_config(s.config()).community.n_residents == n
+
+
 def test_dependent_ranges_are_narrowed():
     s = Settings.from_scenario("baseline")
-    s.values["community.n_residents"] = 60
+    s.values["community.n_residents"] = 50
     s.values["leaders.n_initial"] = 200
-    assert s.control("leaders.n_initial").hi == 60
-    assert s.clamped().values["leaders.n_initial"] == 60
+    assert s.control("leaders.n_initial").hi == 50
+    assert s.clamped().values["leaders.n_initial"] == 50
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_every_programme_setting_is_accepted(base, name):
     """Every position of a programme's start, dose and repeat sliders (after the snapping the
     page applies through ``clamped``) gives a config the model accepts."""
-    for residents, steps in ((60, 12), (DEFAULT_RESIDENTS, 156)):
+    for residents, steps in ((50, 12), (DEFAULT_RESIDENTS, 156)):
         s = copy.deepcopy(base)
         s.values.update({"community.n_residents": residents, "steps": steps})
         s.interventions[name].on = True
