@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -167,8 +168,6 @@ def composed(cfg: DictConfig, task_overrides: list[str]) -> dict:
 
 @hydra.main(version_base="1.3", config_path=str(CONF), config_name="sim")  # conf/sim.yaml: config.yaml + sweep
 def run(cfg: DictConfig) -> dict:
-    from sim.sweep.job import is_sweep_job, run_sweep_job
-
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     logging.raiseExceptions = False  # a log line that cannot be written (full disk) is no traceback
     hc = HydraConfig.get()
@@ -181,6 +180,18 @@ def run(cfg: DictConfig) -> dict:
 
             return job_failed(error, outdir, hc)
         fail(error, outdir, hc.job.name)
+    try:
+        return run_job(cfg, hc, outdir)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM at any point of a single run
+        print("interrupted: nothing of this run was kept", file=sys.stderr)
+        clean_failed_run(outdir, hc.job.name)
+        raise SystemExit(130) from None
+
+
+def run_job(cfg: DictConfig, hc: Any, outdir: Path) -> dict:
+    """What ``run`` does once Hydra's record is saved: a sweep job, an experiment or a single run."""
+    from sim.sweep.job import is_sweep_job, run_sweep_job
+
     try:
         raw = composed(cfg, task_overrides(hc))
         sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
@@ -202,10 +213,6 @@ def run(cfg: DictConfig) -> dict:
         if os.environ.get(TRACEBACK_ENV + "_USER") == "1":
             raise
         fail(error, outdir, hc.job.name)
-    except KeyboardInterrupt:
-        print("interrupted: nothing of this run was kept", file=sys.stderr)
-        clean_failed_run(outdir, hc.job.name)
-        raise SystemExit(130) from None
 
 
 def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
@@ -250,6 +257,11 @@ def format_summary(s: dict, outdir: Path, seconds: float) -> str:
     ])
 
 
+def terminated(signum, frame) -> None:
+    """SIGTERM (``kill``, a scheduler's time limit) ends a run as Ctrl-C does: nothing half-written kept."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """``sim``: every failure ends with one line on stderr and a non-zero status (2 bad input, 1 any
     other failure), Hydra's own ones included; with ``HYDRA_FULL_ERROR=1`` unexpected errors keep
@@ -271,6 +283,7 @@ def main() -> None:
     if os.environ.get(TRACEBACK_ENV) == "1":
         os.environ[TRACEBACK_ENV + "_USER"] = "1"
     os.environ[TRACEBACK_ENV] = "1"  # Hydra then raises its errors here instead of printing a trace
+    signal.signal(signal.SIGTERM, terminated)  # `kill` cleans up like Ctrl-C
     try:
         run()
     except Exception as error:  # noqa: BLE001 - Hydra's own failures: config save, launcher, sweeper

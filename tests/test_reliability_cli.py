@@ -130,3 +130,26 @@ def test_cli_experiment_refuses_zero_jobs(run_sim, tmp_path):
     assert result.returncode == 2
     assert _lines(result.stderr)[-1].startswith("config error: experiment.n_jobs = 0 ")
     assert not out.exists()
+
+
+def test_a_terminated_run_leaves_nothing_behind(tmp_path):
+    """SIGTERM (kill, a batch scheduler's limit) cleans up like Ctrl-C: no .hydra/, no partial files."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    run_dir = tmp_path / "run"
+    exe = Path(sys.executable).parent / "sim"
+    proc = subprocess.Popen([str(exe), "steps=5000", "community.n_residents=3000", f"hydra.run.dir={run_dir}"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (run_dir / ".hydra").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    time.sleep(1.0)  # well inside the run
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("interrupted")
+    assert not run_dir.exists() or not any(run_dir.iterdir())
