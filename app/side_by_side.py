@@ -4,9 +4,10 @@ The two panels are two :class:`sim.model.CommunityModel` built from one config a
 differ only in the programmes of the bundle: switched on (as set) in the first, off in the
 second; every other setting, every other programme included, is the same in both. Both start
 from the identical community (network, residents, leaders: everything drawn before the first
-step). How far their random draws stay shared after the bundle first acts is up to the model's
-random streams; a difference between the panels is the bundle's effect plus whatever chance the
-model does not share, so rerunning with a few seeds shows how much of it is chance.
+step). Every draw of the model comes from streams keyed by site, week and resident (common random
+numbers, sim/streams.py), so the two panels stay identical until the bundle first changes a
+resident, and after that they differ by what the bundle causes: the outcome of one seed, so a
+few seeds (or `sim compare=on`) show how much the effect varies from one community to another.
 """
 
 from __future__ import annotations

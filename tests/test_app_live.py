@@ -112,3 +112,19 @@ def test_side_by_side_differs_only_in_the_chosen_bundle(bundle):
     assert set(bundle) <= set(run.panels[0].model.config.interventions)
     assert not set(bundle) & set(run.panels[1].model.config.interventions)
     np.testing.assert_array_equal(run.panels[0].model.adjacency.toarray(), run.panels[1].model.adjacency.toarray())
+
+
+def test_side_by_side_panels_stay_identical_until_the_programme_first_acts():
+    """Common random numbers: the two panels show the same community, week for week, until the
+    compared programme first changes a resident; from then on they differ by its effect."""
+    s = settings(steps=24, start=13, dose=40)
+    s.compare = ("empowerment_training",)
+    run = LiveRun(s.clamped())
+    with_, without = (p.model for p in run.panels)
+    while run.week < 12:
+        run.step()
+        np.testing.assert_array_equal(with_.state.rung, without.state.rung)
+        np.testing.assert_array_equal(with_.state.efficacy, without.state.efficacy)
+    assert with_.timeseries().equals(without.timeseries())
+    run.step()  # week 13: the training changes its trainees
+    assert not np.array_equal(with_.state.capacity, without.state.capacity)
