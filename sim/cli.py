@@ -5,6 +5,8 @@
     sim deliberation.mode=cloud steps=52
     sim interventions=[empowerment_training] interventions.empowerment_training.target.count=50
     sim -m deliberation.mode=snowball,cloud seed=1,2,3     a Hydra multirun
+    sim calibrate=riverside             ABC-SMC calibration to observed targets (conf/calibrate/)
+    sim scenario=X calibration=<folder> a scenario over draws from a calibration's posterior
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ def precheck_arguments(argv: list[str]) -> None:
             from sim.interventions import REGISTRY  # imports Mesa: only when programmes are named
 
             known = sorted(REGISTRY)
-        elif key == "experiment":
-            known = presets(CONF / "experiment") + ["null"]
+        elif key in ("experiment", "calibrate"):
+            known = presets(CONF / key) + ["null"]
         else:
             continue
         for name in _names(value):
@@ -89,12 +91,21 @@ def run(cfg: DictConfig) -> dict:
     raw = OmegaConf.to_container(cfg, resolve=True)
     sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
     experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
+    calibrate = raw.pop("calibrate", None)  # `sim calibrate=NAME`: sim/calibration/command.py
+    calibration, draws = raw.pop("calibration", None), raw.pop("calibration_draws", None)
+    if calibrate is not None:
+        from sim.calibration.command import run_calibrate_command
+        return run_calibrate_command(raw, calibrate, outdir, lambda error: fail(error, outdir, hc.job.name))
+    if calibration is not None and not is_sweep_job(sweep, hc):  # `calibration=<folder>`: over the posterior
+        from sim.calibration.command import run_with_posterior
+        return run_with_posterior(raw, experiment, calibration, draws, outdir, hc.runtime.choices.get("scenario"),
+                                  list(hc.overrides.task), lambda error: fail(error, outdir, hc.job.name))
     if experiment is not None:
         from sim.experiments.command import run_experiment_command
         return run_experiment_command(raw, experiment, outdir, lambda error: fail(error, outdir, hc.job.name))
     if is_sweep_job(sweep, hc):
         try:
-            return run_sweep_job(raw, sweep, hc)
+            return run_sweep_job(raw, sweep, hc, calibration)
         except ConfigError as error:
             fail(error, outdir, hc.job.name)
     try:

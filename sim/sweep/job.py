@@ -48,8 +48,9 @@ def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
     return {"job": int(hc.job.num), "refused": str(error)}
 
 
-def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
-    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig."""
+def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any, calibration: str | None = None) -> Any:
+    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig;
+    ``calibration``: a calibration folder whose posterior gives each replication its parameters."""
     from sim.cli import format_summary
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
@@ -59,7 +60,7 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
         _require_multirun(settings)
     job, job_dir = int(hc.job.num), Path(hc.runtime.output_dir)
     try:
-        runs = plan_job(raw, list(hc.overrides.task), settings)
+        runs = plan_job(raw, list(hc.overrides.task), settings, calibration)
         ids = [run.run_id for run in runs]
         done = read_done(job_dir)
         if done is not None and done["runs"] != ids:
