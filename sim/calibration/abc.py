@@ -4,8 +4,9 @@ a SQLite history that a rerun in the same folder resumes.
 Each particle is one model run seeded from the base seed and the particle's values
 (:func:`particle_seed`), so a simulation is a function of its parameters. The distance is the
 root mean square of the targets' z-scores, ``sqrt(mean(((s - o) / sd)^2))``; the acceptance
-threshold of each generation is the median distance of the previous one (pyabc's
-``MedianEpsilon``), and the run stops at ``generations`` populations, a threshold at or below
+threshold of each generation is the ``epsilon_quantile`` quantile (default the median) of the
+previous generation's distances (pyabc's ``QuantileEpsilon``), and the run stops at
+``generations`` populations, a threshold at or below
 ``min_epsilon`` (1: within about one target sd), an acceptance rate below
 ``min_acceptance_rate``, or ``max_simulations`` in all.
 
@@ -126,7 +127,8 @@ def run_abc(plan: CalibrationPlan, folder: Path) -> pyabc.History:
     db = f"sqlite:///{folder / HISTORY}"
     abc = pyabc.ABCSMC(Simulator(plan), prior_distribution(plan),
                        ScaledDistance({t.name: t.sd for t in plan.targets}),
-                       population_size=plan.settings.population_size, sampler=_sampler(plan))
+                       population_size=plan.settings.population_size, sampler=_sampler(plan),
+                       eps=pyabc.QuantileEpsilon(alpha=plan.settings.epsilon_quantile))
     identity = plan.identity()
     if (folder / HISTORY).exists():
         stored = json.loads((folder / STATE).read_text()) if (folder / STATE).exists() else {}

@@ -38,6 +38,8 @@ class CalibrateConfig:
     parameters: dict[str, PriorConfig] = field(default_factory=dict)
     population_size: int = param(100, lo=2, doc="accepted particles per ABC-SMC generation")
     generations: int = param(6, lo=1, doc="most ABC-SMC generations in all (a resumed run counts the earlier ones)")
+    epsilon_quantile: float = param(0.5, lo=0.0, hi=1.0, lo_open=True,
+                                    doc="each threshold is this quantile of the previous generation's distances")
     min_epsilon: float = param(1.0, lo=0.0, doc="stop once the threshold (RMS of target z-scores) is this small")
     min_acceptance_rate: float = probability(0.01, "stop once fewer of the proposals are accepted")
     max_simulations: int | None = param(None, lo=1, doc="stop after this many simulations in all (null: no limit)")

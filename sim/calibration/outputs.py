@@ -58,9 +58,10 @@ def prior_sd(p) -> float:
     return float(truncnorm((p.low - p.mean) / p.sd, (p.high - p.mean) / p.sd, p.mean, p.sd).std())
 
 
-def posterior_frame(history: pyabc.History) -> pd.DataFrame:
+def posterior_frame(plan: CalibrationPlan, history: pyabc.History) -> pd.DataFrame:
+    """The last generation: one column per free parameter (in the config's order) and ``weight``."""
     particles, weights = history.get_distribution(m=0, t=history.max_t)
-    out = particles.reset_index(drop=True).copy()
+    out = particles.reset_index(drop=True)[[p.name for p in plan.priors]].copy()
     out.columns.name = None
     out["weight"] = np.asarray(weights) / np.sum(weights)
     return out
@@ -187,7 +188,7 @@ def report_html(plan: CalibrationPlan, summary: dict, tables: dict[str, pd.DataF
 
 def write_outputs(plan: CalibrationPlan, history: pyabc.History, folder: Path, started: float) -> dict:
     """Every output file, completely or not at all; returns the summary."""
-    post = posterior_frame(history)
+    post = posterior_frame(plan, history)
     tables = {"posterior_summary": posterior_summary(plan, post), "generations": generations_frame(history),
               "ppc": predictive_check(plan, post)}
     gens = tables["generations"]
