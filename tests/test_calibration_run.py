@@ -152,3 +152,20 @@ def test_sweep_replications_take_posterior_draws(calibrated, tmp_path):
     by_point = results.pivot(index="replication", columns="deliberation.facilitation", values="participation.intercept")
     assert (by_point[0.0] == by_point[1.0]).all()  # the same draw at every point
     assert by_point[0.0].nunique() > 1 or len(read_posterior(folder)[0]) == 1
+
+
+@pytest.mark.slow
+def test_experiment_over_posterior_draws(calibrated, tmp_path):
+    _, folder, _ = calibrated
+    out = tmp_path / "exp"
+    done = sim("experiment=gulou_small", f"calibration={folder}", "calibration_draws=2",
+               "experiment.truth.replications=10", "experiment.power.replications=10", f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    effects = pd.read_csv(out / "effects_posterior.csv")
+    assert (effects["draws"] == 2).all()
+    assert (effects["estimate_q05"] <= effects["estimate_q95"]).all()
+    for k in range(2):
+        assert (out / f"draw_{k:03d}" / "summary.json").is_file()
+    first = pd.read_csv(out / "draw_000" / "effects.csv")
+    second = pd.read_csv(out / "draw_001" / "effects.csv")
+    assert not np.allclose(first["estimate"], second["estimate"])  # the draws differ
