@@ -140,8 +140,8 @@ def _parser_line(message: str) -> int | None:
 def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column as floats (NaN = empty cell); a cell that is not a number is refused by row."""
     values = frame[column]
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(values):  # Parquet: numbers (or booleans, e.g. online) as such
+        return values.to_numpy(dtype=float, na_value=np.nan)
     text = values.astype("string").str.strip()
     empty = text.isna() | (text == "")
     parsed = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=float)
