@@ -45,7 +45,7 @@ def _names(value: str) -> list[str]:
 
 
 def precheck_arguments(argv: list[str]) -> None:
-    """Refuse unknown scenario, intervention and experiment names before Hydra composes anything."""
+    """Refuse unknown scenario, intervention, experiment and calibration names before Hydra composes anything."""
     for arg in argv:
         key, _, value = arg.lstrip("+~").partition("=")
         if key == "scenario":

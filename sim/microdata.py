@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,6 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 
 def _parser_line(message: str) -> int | None:
-    import re
-
     found = re.search(r"line (\d+)", message)
     return int(found.group(1)) if found else None
 

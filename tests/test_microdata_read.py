@@ -119,3 +119,14 @@ def test_config_validation_refuses_bad_file_before_running(tmp_path):
     path = write(tmp_path, [*GOOD, "a4,2,9,3,3,3,1"])
     with pytest.raises(MicrodataError, match="row 4, column interest"):
         validate_config({"community": {"residents": str(path)}})
+
+
+def test_parquet_with_typed_columns(tmp_path):
+    frame = pd.DataFrame({"id": [10, 11], "age_group": [1, 3], "interest": [5.0, None], "efficacy": [1, 2],
+                          "trust": [3, 3], "capacity": [2, 2], "online": [True, False]})
+    frame.to_parquet(tmp_path / "typed.parquet")
+    t = read_survey(tmp_path / "typed.parquet").table
+    assert t["online"].tolist() == [1.0, 0.0] and np.isnan(t["interest"][1])
+    frame.loc[1, "trust"] = 9
+    frame.to_parquet(tmp_path / "bad.parquet")
+    assert "row 2, column trust: out of range" in refusal(tmp_path / "bad.parquet")

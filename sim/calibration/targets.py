@@ -107,7 +107,7 @@ def simulated_statistics(summary: dict, timeseries, targets: list[Target]) -> di
             value = summary[t.statistic]
         else:
             value = timeseries[t.statistic].to_numpy()[t.step - 1]
-        out[t.name] = float(np.nan_to_num(value if value is not None else np.nan, nan=0.0))
+        out[t.name] = float(value)
     return out
 
 
