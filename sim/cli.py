@@ -5,6 +5,8 @@
     sim deliberation.mode=cloud steps=52
     sim interventions=[empowerment_training] interventions.empowerment_training.target.count=50
     sim -m deliberation.mode=snowball,cloud seed=1,2,3     a Hydra multirun
+    sim calibrate=riverside             ABC-SMC calibration to observed targets (conf/calibrate/)
+    sim scenario=X calibration=<folder> a scenario over draws from a calibration's posterior
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _names(value: str) -> list[str]:
 
 
 def precheck_arguments(argv: list[str]) -> None:
-    """Refuse unknown scenario, intervention and experiment names before Hydra composes anything."""
+    """Refuse unknown scenario, intervention, experiment and calibration names before Hydra composes anything."""
     for arg in argv:
         key, _, value = arg.lstrip("+~").partition("=")
         if key == "scenario":
@@ -60,8 +62,8 @@ def precheck_arguments(argv: list[str]) -> None:
             from sim.interventions import REGISTRY  # imports Mesa: only when programmes are named
 
             known = sorted(REGISTRY)
-        elif key == "experiment":
-            known = presets(CONF / "experiment") + ["null"]
+        elif key in ("experiment", "calibrate"):
+            known = presets(CONF / key) + ["null"]
         else:
             continue
         for name in _names(value):
@@ -196,15 +198,24 @@ def run_job(cfg: DictConfig, hc: Any, outdir: Path) -> dict:
         raw = composed(cfg, task_overrides(hc))
         sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
         experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
+        calibrate = raw.pop("calibrate", None)  # `sim calibrate=NAME`: sim/calibration/command.py
+        calibration, draws = raw.pop("calibration", None), raw.pop("calibration_draws", None)
         multirun_job = is_sweep_job(sweep, hc)
     except ConfigError as error:
         fail(error, outdir, hc.job.name)
     if multirun_job:
         try:
-            return run_sweep_job(raw, sweep, hc)  # in a multirun it reports its own failures
+            return run_sweep_job(raw, sweep, hc, calibration)  # in a multirun it reports its own failures
         except ConfigError as error:  # sweep settings outside a multirun
             fail(error, outdir, hc.job.name)
     try:
+        if calibrate is not None:
+            from sim.calibration.command import run_calibrate_command
+            return run_calibrate_command(raw, calibrate, outdir, lambda error: fail(error, outdir, hc.job.name))
+        if calibration is not None:  # `calibration=<folder>`: runs over the posterior
+            from sim.calibration.command import run_with_posterior
+            return run_with_posterior(raw, experiment, calibration, draws, outdir, hc.runtime.choices.get("scenario"),
+                                      task_overrides(hc), lambda error: fail(error, outdir, hc.job.name))
         if experiment is not None:
             from sim.experiments.command import run_experiment_command
             return run_experiment_command(raw, experiment, outdir, lambda error: fail(error, outdir, hc.job.name))

@@ -42,6 +42,7 @@ class CommunityConfig:
     initial_belief: float = probability(0.5, "conditional cooperators' first guess of others' turnout")
     attribute_concentration: float = param(8.0, lo=0.01, hi=10_000.0,
                                            doc="Beta concentration of attribute draws")
+    residents: str | None = param(None, doc="survey microdata (CSV or Parquet): residents copied from it")
 
 
 @dataclass
@@ -254,6 +255,10 @@ def _check_consistency(cfg: ModelConfig) -> None:
     if cfg.deliberation.council_size > c.n_residents:
         raise ConfigError("deliberation.council_size", cfg.deliberation.council_size,
                           f"must be <= community.n_residents ({c.n_residents})")
+    if c.residents is not None:
+        from sim.microdata import read_survey
+
+        read_survey(c.residents)  # refuses a bad file naming its row and column
     if not cfg.issues.kinds:
         raise ConfigError("issues.kinds", {}, "needs at least one issue kind")
     if sum(k.weight for k in cfg.issues.kinds.values()) <= 0:

@@ -33,6 +33,7 @@ from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
 from sim.leadership import emerge_leaders, promote, step_down_leaders
 from sim.network import build_network
+from sim.microdata import draw_residents
 from sim.organisations import update_organisations
 from sim.participation import decide_participation
 from sim.reporters import REPORTERS
@@ -57,8 +58,8 @@ class CommunityModel(LazyResidents, mesa.Model):
         self.node_labels = net.labels
         self.adjacency = net.adjacency()
         self.degree = np.diff(self.adjacency.indptr)
-        self.state = ResidentState.draw(cfg.community, net.courtyard, net.household,
-                                        self.streams.generator("residents"))
+        draw = draw_residents if cfg.community.residents else ResidentState.draw  # survey microdata or not
+        self.state = draw(cfg.community, net.courtyard, net.household, self.streams.generator("residents"))
         self.n_courtyards = int(net.courtyard.max()) + 1
         # residents by courtyard: rows courtyard_rows[courtyard_start[c]:courtyard_start[c + 1]]
         self.courtyard_rows = np.argsort(net.courtyard, kind="stable")

@@ -145,6 +145,8 @@ class SweepCallback(Callback):
             check_overrides(task_overrides(config.hydra))
             raw = {key: _plain(config, key) for key in config if key != "hydra"}
             settings = read_settings(raw.pop("sweep", None))
+            for key in ("calibration", "calibration_draws"):  # how runs take posterior draws, not model keys
+                raw.pop(key, None)
             if settings.design is not None:
                 keep_design(settings.design, raw, sweep_dir)
             total = count_jobs(config)

@@ -61,8 +61,9 @@ def job_failed(error: BaseException, job_dir: Path, hc: Any) -> dict:
     return {"job": int(hc.job.num), "failed": describe_failure(error)}
 
 
-def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
-    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig.
+def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any, calibration: str | None = None) -> Any:
+    """Run the job whose composed config is ``raw`` (without ``sweep``); ``hc`` is its HydraConfig;
+    ``calibration``: a calibration folder whose posterior gives each replication its parameters.
     Outside a multirun, sweep settings raise ConfigError; inside one, every failure of the job is
     reported on one line and returned (``refused`` or ``failed``), never raised."""
     settings = read_settings(sweep)
@@ -70,7 +71,7 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
         _require_multirun(settings)
     job_dir = Path(hc.runtime.output_dir)
     try:
-        return _run_job(raw, settings, hc, job_dir)
+        return _run_job(raw, settings, hc, job_dir, calibration)
     except ConfigError as error:
         return _refuse(error, job_dir, hc)
     except Exception as error:  # noqa: BLE001 - HYDRA_FULL_ERROR=1 keeps the traceback
@@ -82,13 +83,13 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any) -> Any:
         raise
 
 
-def _run_job(raw: dict, settings: SweepSettings, hc: Any, job_dir: Path) -> Any:
+def _run_job(raw: dict, settings: SweepSettings, hc: Any, job_dir: Path, calibration: str | None) -> Any:
     from sim.cli import format_summary, task_overrides
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
 
     job = int(hc.job.num)
-    runs = plan_job(raw, task_overrides(hc), settings)
+    runs = plan_job(raw, task_overrides(hc), settings, calibration)
     ids = [run.run_id for run in runs]
     done = read_done(job_dir)
     if done is not None and done["runs"] != ids:

@@ -59,9 +59,18 @@ def _typed(config: Mapping, name: str, value: Any) -> Any:
     return value if isinstance(found, (Mapping, list)) else found
 
 
-def plan_job(raw: Mapping, overrides: Sequence[str], settings: SweepSettings) -> list[PlannedRun]:
-    """The runs of a job whose composed config (without ``sweep``) is ``raw``."""
+def plan_job(raw: Mapping, overrides: Sequence[str], settings: SweepSettings,
+             calibration: str | None = None) -> list[PlannedRun]:
+    """The runs of a job whose composed config (without ``sweep``) is ``raw``. With a
+    ``calibration`` folder, replication ``r`` takes posterior draw ``r`` (the same at every point)."""
     grid = point_parameters(overrides)
+    posterior = []
+    if calibration is not None:
+        from sim.calibration.posterior import check_overrides
+        from sim.calibration.uncertain import posterior_draws
+
+        check_overrides(calibration, list(overrides))
+        posterior = posterior_draws(calibration, settings.replications, int(raw.get("seed", 0)))
     design: Design | None = None
     if settings.design is None:
         if settings.chunk is not None:
@@ -89,6 +98,9 @@ def plan_job(raw: Mapping, overrides: Sequence[str], settings: SweepSettings) ->
         key = point_key(parameters, row)
         for r in range(settings.replications):
             seed = root_seed if settings.single_run else run_seed(root_seed, int(key, 16), r, settings.common_seeds)
-            cfg = dataclasses.replace(base, seed=seed)
-            runs.append(PlannedRun(config_id(cfg), key, row, r, seed, root_seed, parameters, cfg))
+            cfg, run_parameters = dataclasses.replace(base, seed=seed), parameters
+            if posterior:
+                cfg = dataclasses.replace(validate_config(with_values(raw, {**values, **posterior[r]})), seed=seed)
+                run_parameters = {**parameters, **posterior[r]}
+            runs.append(PlannedRun(config_id(cfg), key, row, r, seed, root_seed, run_parameters, cfg))
     return runs
