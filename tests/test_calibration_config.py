@@ -35,10 +35,11 @@ def test_bounds_default_to_the_schema_range(targets):
     assert (resp.low, resp.high, resp.integer) == (0.0, 1.0, False)
     assert (leaders.low, leaders.high, leaders.integer) == (0.0, 20.0, True)
     assert plan.config_for({"officials.responsiveness": 0.3, "leaders.n_initial": 7.6}, 1).leaders.n_initial == 8
+    (intercept,) = prepare(BASE, calibrate(targets, **{"participation.intercept": {}})).priors
+    assert (intercept.low, intercept.high) == (-100.0, 100.0)  # every numeric key has a schema range
 
 
 @pytest.mark.parametrize("parameters, key, message", [
-    ({"participation.intercept": {}}, "calibrate.parameters.participation.intercept.low", "unbounded"),
     ({"officials.responsiveness": {"high": 1.5}}, "calibrate.parameters.officials.responsiveness.high",
      "range [0.0, 1.0]"),
     ({"officials.responsiveness": {"low": 0.6, "high": 0.4}}, "calibrate.parameters.officials.responsiveness.high",
