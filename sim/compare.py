@@ -16,6 +16,9 @@ change. For each indicator and arm, over the R pairs d_r = Y_r(arm) - Y_r(refere
 (a paired t interval), beside the standard error the same runs would give unpaired,
 sqrt(s_a^2 / R + s_ref^2 / R): the gain from pairing. Settings: ``compare.replications`` (R,
 default 20, at least 2), ``compare.confidence`` (0.95), ``compare.n_jobs`` (-1: every core).
+With ``calibration=<folder of sim calibrate=NAME>`` replication r of every arm also takes the
+posterior's draw r of the calibrated parameters, so the interval carries calibration uncertainty
+and each pair still shares its parameters and its seed.
 Outputs (written completely or not at all, ``summary.json`` last): ``runs.csv`` (one row per run),
 ``compare.csv`` (one row per arm and indicator) and ``summary.json``; the table is printed.
 """
@@ -83,11 +86,12 @@ class Request:
     arms: list[list[str]]  # each arm's own overrides
     labels: list[str]
     outdir: Path
+    calibration: str | None = None  # a calibration folder: replication r takes posterior draw r
 
 
 def parse(argv: list[str]) -> Request:
     """Read the command line (see the module docstring); raises ConfigError on a bad argument."""
-    raw, common, varying, outdir = {}, [], [], None
+    raw, common, varying, outdir, calibration = {}, [], [], None, None
     for arg in argv:
         if SWITCH.match(arg):
             continue
@@ -98,6 +102,8 @@ def parse(argv: list[str]) -> Request:
             raw[key.removeprefix("compare.")] = _number(value)
         elif key == "hydra.run.dir":
             outdir = Path(value)
+        elif key == "calibration":
+            calibration = value
         elif key.startswith("hydra") or key in ("experiment", "sweep") or key.startswith(("experiment.", "sweep.")):
             raise ConfigError(key, value, "sim compare=on runs single communities: experiment, sweep and "
                                           "hydra settings other than hydra.run.dir are not allowed")
@@ -116,7 +122,7 @@ def parse(argv: list[str]) -> Request:
     if len(set(labels)) < len(labels):
         raise ConfigError(varying[0][0], ",".join(varying[0][1]), "the arms must differ")
     outdir = outdir or Path("outputs") / "compare" / datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
-    return Request(settings, common, arms, labels, outdir)
+    return Request(settings, common, arms, labels, outdir, calibration)
 
 
 def _number(value: str):
@@ -128,8 +134,9 @@ def _number(value: str):
     return value
 
 
-def compose_arm(overrides: list[str]):
-    """The validated model config of one arm (Hydra composes conf/sim.yaml with the overrides)."""
+def compose_arm(overrides: list[str], draw: dict | None = None):
+    """The validated model config of one arm (Hydra composes conf/sim.yaml with the overrides), with
+    the parameter values of a posterior ``draw`` if given."""
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
@@ -145,8 +152,15 @@ def compose_arm(overrides: list[str]):
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError("compare arm", " ".join(overrides), str(error).splitlines()[0]) from None
     raw.pop("sweep", None)
-    if raw.pop("experiment", None) is not None:
-        raise ConfigError("experiment", "set", "sim compare=on runs single communities, not experiments")
+    for key in ("calibration", "calibration_draws"):  # read by main from the command line
+        raw.pop(key, None)
+    for key in ("experiment", "calibrate"):
+        if raw.pop(key, None) is not None:
+            raise ConfigError(key, "set", "sim compare=on runs single communities, not experiments or calibrations")
+    if draw:
+        from sim.sweep.parameters import with_values
+
+        raw = with_values(raw, draw)
     return validate_config(raw)
 
 
@@ -232,14 +246,25 @@ def main(argv: list[str]) -> dict:
     configs = [compose_arm(request.common + arm) for arm in request.arms]
     r = request.settings.replications
     seeds = [replication_seed(configs[0].seed, k) for k in range(r)]
-    print(f"compare: {len(configs)} arms x {r} seeds, common random numbers", file=sys.stderr)
     jobs = [(a, k) for a in range(len(configs)) for k in range(r)]
-    rows = Parallel(n_jobs=request.settings.n_jobs)(delayed(run_one)(configs[a], seeds[k]) for a, k in jobs)
-    runs = pd.DataFrame([{"arm": request.labels[a], "replication": k, "seed": seeds[k], **row}
+    runs_of = {(a, k): configs[a] for a, k in jobs}
+    draws = [{}] * r
+    if request.calibration is not None:  # every arm's replication k takes posterior draw k
+        from sim.calibration.posterior import check_overrides
+        from sim.calibration.uncertain import posterior_draws
+
+        check_overrides(request.calibration, request.common + [o for arm in request.arms for o in arm])
+        draws = posterior_draws(request.calibration, r, configs[0].seed)
+        runs_of = {(a, k): compose_arm(request.common + request.arms[a], draws[k]) for a, k in jobs}
+    print(f"compare: {len(configs)} arms x {r} seeds, common random numbers"
+          + (f", posterior draws of {request.calibration}" if request.calibration else ""), file=sys.stderr)
+    rows = Parallel(n_jobs=request.settings.n_jobs)(delayed(run_one)(runs_of[job], seeds[job[1]]) for job in jobs)
+    runs = pd.DataFrame([{"arm": request.labels[a], "replication": k, "seed": seeds[k], **draws[k], **row}
                          for (a, k), row in zip(jobs, rows)])
     table = paired_table(runs, request.labels, request.settings.confidence)
     summary = {"version": sim.__version__, "command": "compare", "arms": request.labels,
                "common_overrides": request.common, "root_seed": configs[0].seed, "seeds": seeds,
+               "calibration": request.calibration,
                "settings": dataclasses.asdict(request.settings),
                "seconds": round(time.perf_counter() - started, 2),
                "files": ["runs.csv", "compare.csv", "summary.json"]}

@@ -154,6 +154,24 @@ def test_sweep_replications_take_posterior_draws(calibrated, tmp_path):
     assert by_point[0.0].nunique() > 1 or len(read_posterior(folder)[0]) == 1
 
 
+def test_compare_over_posterior_draws(calibrated, tmp_path):
+    """sim compare=on calibration=<folder>: replication r of every arm takes posterior draw r."""
+    _, folder, _ = calibrated
+    out = tmp_path / "cmp"
+    done = sim("compare=on", "scenario=baseline,random_leaders", "compare.replications=3", "compare.n_jobs=1",
+               "seed=5", "steps=26", "community.n_residents=180", "leaders.n_initial=6", "issues.rate=8.0",
+               f"calibration={folder}", f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = pd.read_csv(out / "runs.csv")
+    post, _ = read_posterior(folder)
+    assert runs["participation.intercept"].isin(post["participation.intercept"]).all()
+    by_arm = runs.pivot(index="replication", columns="arm", values="participation.intercept")
+    assert (by_arm.nunique(axis=1) == 1).all()  # both arms of a pair share the draw
+    refused = sim("compare=on", "scenario=baseline,random_leaders", "participation.intercept=0.1",
+                  f"calibration={folder}", f"hydra.run.dir={tmp_path / 'bad'}")
+    assert refused.returncode == 2 and "is drawn from the posterior" in refused.stderr
+
+
 @pytest.mark.slow
 def test_experiment_over_posterior_draws(calibrated, tmp_path):
     _, folder, _ = calibrated

@@ -59,7 +59,8 @@ def _compose(*overrides: str) -> dict:
 def test_an_emptied_mapping_reaches_the_refusal_it_documents():
     raw = _compose("issues.kinds={}")
     assert raw["issues"]["kinds"] == {}
-    raw.pop("sweep"), raw.pop("experiment", None)
+    for key in ("sweep", "experiment", "calibrate", "calibration", "calibration_draws"):
+        raw.pop(key, None)
     with pytest.raises(ConfigError, match="needs at least one issue kind") as error:
         validate_config(raw)
     assert error.value.key == "issues.kinds"
