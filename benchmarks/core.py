@@ -320,7 +320,7 @@ def main() -> None:
         result.update({"seconds_100k_156": None, "peak_rss_mb_100k": None})
     if args.quick or args.no_1m:
         result.update({"seconds_1m_156": None, "peak_rss_mb_1m": None})
-    else:
+    if not args.quick:
         runs = []
         for i in range(args.repeats):
             log(f"{LARGE} residents x {STEPS} steps, fresh subprocess {i + 1}/{args.repeats}")
