@@ -69,6 +69,15 @@ def fold(base: int, *keys: int | str) -> int:
     return base
 
 
+def _smallest(pool: np.ndarray, k: int, keys) -> np.ndarray:
+    """The ``k`` members of ``pool`` with the smallest ``keys()`` (computed only if needed), sorted."""
+    if k >= len(pool):
+        return np.sort(pool)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(pool[np.argpartition(keys(), k - 1)[:k]])
+
+
 class Streams:
     """The named random streams of one model run (see the module docstring).
 
@@ -118,22 +127,14 @@ class Streams:
         own draw and its rank, never on how the pool is ordered.
         """
         pool = np.asarray(pool, dtype=np.int64)
-        if k >= len(pool):
-            return np.sort(pool)
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64)
-        u = self.uniform(site, pool, *keys)
-        return np.sort(pool[np.argpartition(u, k - 1)[:k]])
+        return _smallest(pool, k, lambda: self.uniform(site, pool, *keys))
 
     def weighted_sample(self, site: str, pool: np.ndarray, k: int, weights: np.ndarray,
                         *keys: int | str) -> np.ndarray:
         """``k`` members of ``pool`` without replacement with probability proportional to weight
         at each draw (Efraimidis & Spirakis 2006: the ``k`` largest ``u**(1/w)``), sorted."""
         pool = np.asarray(pool, dtype=np.int64)
-        if k >= len(pool):
-            return np.sort(pool)
-        log_key = np.log(self.uniform(site, pool, *keys)) / np.asarray(weights, dtype=float)
-        return np.sort(pool[np.argpartition(-log_key, k - 1)[:k]])
+        return _smallest(pool, k, lambda: -np.log(self.uniform(site, pool, *keys)) / np.asarray(weights, dtype=float))
 
     def categorical(self, site: str, rows: np.ndarray, p: np.ndarray, *keys: int | str) -> np.ndarray:
         """One category index per entry of ``rows``, drawn with probabilities ``p``."""

@@ -74,7 +74,7 @@ def figure(table: pd.DataFrame, path: Path) -> None:
 
     outcomes = list(dict.fromkeys(table["outcome"]))
     first = table["first_treated_period"].min()
-    cols = [c for c in ("n_residents", "share_elderly", "topdown_years", "cadre_age", "housing")]
+    cols = ("n_residents", "share_elderly", "topdown_years", "cadre_age", "housing")
     fig, axes = plt.subplots(len(outcomes), len(cols), figsize=(3 * len(cols), 2.6 * len(outcomes)),
                              squeeze=False)
     for i, outcome in enumerate(outcomes):

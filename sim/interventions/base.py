@@ -85,7 +85,7 @@ def select_target(model: CommunityModel, cfg: TargetConfig, streams: Streams) ->
         leader_rows = np.sort([ldr.resident.idx for ldr in model.agents_by_type.get(Leader, [])]).astype(np.int64)
         rows = streams.sample("target", leader_rows, len(leader_rows) if cfg.count is None else cfg.count)
     else:
-        pool = [o for o in model.agents_by_type.get(Official, [])]
+        pool = list(model.agents_by_type.get(Official, []))
         k = len(pool) if cfg.count is None else cfg.count
         officials = [pool[i] for i in streams.sample("target.officials", np.arange(len(pool)), k)]
     return Target(rows, officials)
