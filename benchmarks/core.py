@@ -276,6 +276,23 @@ def check_targets(result: dict) -> dict:
     return targets
 
 
+def fresh_runs(n: int, repeats: int, leaders: str) -> list[dict]:
+    """``repeats`` construction + 156-week runs of ``n`` residents, each in a fresh subprocess."""
+    runs = []
+    for i in range(repeats):
+        log(f"{n} residents x {STEPS} steps, fresh subprocess {i + 1}/{repeats}")
+        runs.append(run_child(n, leaders))
+    return runs
+
+
+def size_figures(runs: list[dict], tag: str) -> dict:
+    """Best-of figures of one size: seconds (total, set-up, run), every run's seconds, peak RSS, issues."""
+    best = min(runs, key=lambda r: r["seconds"])
+    return {f"seconds_{tag}_156": best["seconds"], f"setup_seconds_{tag}": best["setup_seconds"],
+            f"run_seconds_{tag}": best["run_seconds"], f"runs_seconds_{tag}": [r["seconds"] for r in runs],
+            f"peak_rss_mb_{tag}": max(r["peak_rss_mb_self"] for r in runs), f"issues_{tag}": best["issues"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="skip the 100k and 1M runs")
@@ -321,41 +338,19 @@ def main() -> None:
     if args.quick or args.no_1m:
         result.update({"seconds_1m_156": None, "peak_rss_mb_1m": None})
     if not args.quick:
-        runs = []
-        for i in range(args.repeats):
-            log(f"{LARGE} residents x {STEPS} steps, fresh subprocess {i + 1}/{args.repeats}")
-            runs.append(run_child(LARGE, args.leaders))
-        best = min(runs, key=lambda r: r["seconds"])
+        runs = fresh_runs(LARGE, args.repeats, args.leaders)
+        result.update(size_figures(runs, "100k"))
         result.update({
-            "seconds_100k_156": best["seconds"],
-            "setup_seconds_100k": best["setup_seconds"],
-            "run_seconds_100k": best["run_seconds"],
-            "runs_seconds_100k": [r["seconds"] for r in runs],
-            "peak_rss_mb_100k": max(r["peak_rss_mb_self"] for r in runs),
             "peak_rss_mb_100k_rusage_children":
                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            "rss_after_import_mb_100k": best["rss_after_import_mb"],
-            "leaders_n_initial_100k": best["n_initial_leaders"],
-            "council_size_100k": best["council_size"],
-            "issues_100k": best["issues"],
+            "rss_after_import_mb_100k": min(runs, key=lambda r: r["seconds"])["rss_after_import_mb"],
+            "leaders_n_initial_100k": runs[0]["n_initial_leaders"],
+            "council_size_100k": runs[0]["council_size"],
         })
-    if not args.quick:
         by_size = {LARGE: runs}
         if not args.no_1m:
-            huge = []
-            for i in range(args.repeats_1m):
-                log(f"{HUGE} residents x {STEPS} steps, fresh subprocess {i + 1}/{args.repeats_1m}")
-                huge.append(run_child(HUGE, args.leaders))
-            best = min(huge, key=lambda r: r["seconds"])
-            result.update({
-                "seconds_1m_156": best["seconds"],
-                "setup_seconds_1m": best["setup_seconds"],
-                "run_seconds_1m": best["run_seconds"],
-                "runs_seconds_1m": [r["seconds"] for r in huge],
-                "peak_rss_mb_1m": max(r["peak_rss_mb_self"] for r in huge),
-                "issues_1m": best["issues"],
-            })
-            by_size[HUGE] = huge
+            by_size[HUGE] = fresh_runs(HUGE, args.repeats_1m, args.leaders)
+            result.update(size_figures(by_size[HUGE], "1m"))
         log(f"{SCALING_SIZES[0]} residents x {STEPS} steps, fresh subprocess")
         by_size[SCALING_SIZES[0]] = [run_child(SCALING_SIZES[0], args.leaders)]
         result["scaling"] = [scaling_row(n, by_size[n]) for n in SCALING_SIZES if n in by_size]
