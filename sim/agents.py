@@ -1,4 +1,4 @@
-"""The four kinds of agent: Resident, Leader, Organisation, Official (DOMAIN.md §3).
+"""The four kinds of agent: Resident, Leader, Organisation, Official (docs/ODD.md §2).
 
 How the kinds fit together:
 

@@ -22,7 +22,7 @@ ISSUE_SCOPES = ("courtyard", "community")
 
 @dataclass
 class CommunityConfig:
-    """Who lives in the community (DOMAIN.md §3)."""
+    """Who lives in the community (docs/ODD.md §2)."""
 
     n_residents: int = param(2000, lo=1, hi=10_000_000, doc="residents (network nodes)")
     share_young: float = probability(0.3, "age group under 40")

@@ -1,4 +1,4 @@
-"""Arnstein's ladder of citizen participation (Arnstein 1969, DOMAIN.md §4).
+"""Arnstein's ladder of citizen participation (Arnstein 1969, docs/ladder.md).
 
 The ladder measures power over decisions, so a rung is read off *what became of an issue's
 deliberation*, not off attendance alone. One table serves issues and residents:

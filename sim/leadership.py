@@ -1,4 +1,4 @@
-"""Leaders emerge from active residents and step down when discouraged (DOMAIN.md §3, §5).
+"""Leaders emerge from active residents and step down when discouraged (docs/ODD.md §2; docs/mechanisms.md).
 
 * Emergence: a non-leader who has attended at least ``emergence_min_meetings`` meetings and
   whose capacity is at least ``emergence_capacity`` becomes a leader with weekly probability

@@ -1,4 +1,4 @@
-"""The six deliberation modes of the Gulou experiment (DOMAIN.md §2.1): who is invited, what
+"""The six deliberation modes of the Gulou experiment (docs/cases.md §Gulou): who is invited, what
 taking part costs, and how attendees are split into discussion groups.
 
 =============  ========================================  ====================  ==================

@@ -1,4 +1,4 @@
-"""Self-organisations: form, recruit, convert to public-good, decay, dissolve (DOMAIN.md §2.4, §3).
+"""Self-organisations: form, recruit, convert to public-good, decay, dissolve (docs/cases.md §Chengdu; docs/ODD.md §2).
 
 Weekly, in this order:
 

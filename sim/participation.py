@@ -1,6 +1,6 @@
 """Residents decide whether to take part in this step's deliberation meetings.
 
-Utility of taking part, per resident i (DOMAIN.md §5):
+Utility of taking part, per resident i (docs/mechanisms.md):
 
     U_i = intercept + w_B * p_i * B_i - w_C * C_i + w_D * D_i + w_S * S_i + w_L * L_i + w_O * O_i
     P_i = logistic(beta * U_i)

@@ -71,7 +71,7 @@ class ResidentState:
     @classmethod
     def draw(cls, cfg: CommunityConfig, courtyard: np.ndarray, household: np.ndarray,
              rng: np.random.Generator) -> ResidentState:
-        """Draw a population from the community config (DOMAIN.md §3 attributes)."""
+        """Draw a population from the community config (docs/ODD.md §2)."""
         n, k = len(courtyard), cfg.attribute_concentration
         age = rng.choice(3, size=n, p=[cfg.share_young, 1 - cfg.share_young - cfg.share_elderly,
                                        cfg.share_elderly]).astype(np.int8)

@@ -1,4 +1,4 @@
-"""A deliberative poll (New Haven 2002, DOMAIN.md §2.3), simulated with the model's own
+"""A deliberative poll (New Haven 2002, docs/cases.md §New Haven), simulated with the model's own
 discussion rule.
 
 Participants come from ``n_towns`` towns. On each issue j (a 0..1 policy scale with

@@ -1,4 +1,4 @@
-"""A population of communities drawn from configured distributions (DOMAIN.md §2.1).
+"""A population of communities drawn from configured distributions (docs/cases.md §Gulou).
 
 Community i draws its attributes from its own stream (``seeds.generator(seed, "community", i)``)
 and gets its own model seed, so it is the same community in every arm and whatever N is:

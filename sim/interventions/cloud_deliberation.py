@@ -1,4 +1,4 @@
-"""Cloud deliberation (Gulou, DOMAIN.md §2.1): deliberation in online chat groups per building
+"""Cloud deliberation (Gulou, docs/cases.md §Gulou): deliberation in online chat groups per building
 (the model's courtyard), which lowers the cost of taking part and reaches younger residents.
 
 While the schedule is active the deliberation mode in force (``model.deliberation_rules.mode``)

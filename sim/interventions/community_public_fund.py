@@ -1,4 +1,4 @@
-"""Community public fund with the nine-step resident procedure (Chengdu, DOMAIN.md §2.4).
+"""Community public fund with the nine-step resident procedure (Chengdu, docs/cases.md §Chengdu).
 
 Each time the schedule fires a **fund year** opens with a budget of
 ``budget_per_100_households`` x households / 100 yuan (urban Chengdu: at least 3,000, later

@@ -1,4 +1,4 @@
-"""Courtyard governance college (Qingyang district, Chengdu, 2018; DOMAIN.md §2.5): the courtyard
+"""Courtyard governance college (Qingyang district, Chengdu, 2018; docs/cases.md §Training): the courtyard
 is the "cell", its resident backbones the "nucleus". Backbones are trained in three tiers and
 then run a micro-project practicum with supervisors and social workers.
 

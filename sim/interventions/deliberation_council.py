@@ -1,4 +1,4 @@
-"""Deliberation council under Chengdu's rules (DOMAIN.md §2.4, "return power, empower,
+"""Deliberation council under Chengdu's rules (docs/cases.md §Chengdu, "return power, empower,
 re-position", 2008-2019). Every number of the rules is a parameter:
 
 * **Residents' groups** are blocks of ``courtyards_per_group`` consecutive courtyards. Each elects

@@ -1,4 +1,4 @@
-"""Empowerment training of residents, leaders or officials (DOMAIN.md §2.5).
+"""Empowerment training of residents, leaders or officials (docs/cases.md §Training).
 
 On each step the schedule fires, ``target`` trainees are trained at once (a course):
 

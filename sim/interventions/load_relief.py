@@ -1,4 +1,4 @@
-"""Administrative load relief (减负增效, "reduce burdens, raise effectiveness"; DOMAIN.md §2.1,
+"""Administrative load relief (减负增效, "reduce burdens, raise effectiveness"; docs/cases.md §Gulou,
 §2.4): community cadres overloaded with administrative tasks were an obstacle the Gulou
 authors observed; relief frees their time so they can respond to residents.
 

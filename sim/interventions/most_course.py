@@ -1,4 +1,4 @@
-"""The UNESCO MOST course (Chengdu, 2016; DOMAIN.md §2.5): a three-day course of lectures,
+"""The UNESCO MOST course (Chengdu, 2016; docs/cases.md §Training): a three-day course of lectures,
 participatory training, role play and forum theatre for community cadres and staff of social
 organisations, measured by questionnaires before and after and by observing participation.
 

@@ -1,4 +1,4 @@
-"""Random assignment of leaders to discussion groups (São Tomé and Príncipe 2004, DOMAIN.md §2.2).
+"""Random assignment of leaders to discussion groups (São Tomé and Príncipe 2004, docs/cases.md §São Tomé).
 
 While in force, attending leaders are shuffled and dealt round-robin to the discussion groups
 (:func:`sim.deliberation.place_leaders`) instead of sitting with their own courtyard

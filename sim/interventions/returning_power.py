@@ -1,4 +1,4 @@
-"""Returning power (还权赋能, Chengdu 2008-2019, DOMAIN.md §2.4): officials cede a scheduled share
+"""Returning power (还权赋能, Chengdu 2008-2019, docs/cases.md §Chengdu): officials cede a scheduled share
 of their decision power to residents' bodies.
 
 Each time the schedule fires, every official reached (default: all cadres and the street-office

@@ -1,4 +1,4 @@
-"""Community building in six steps (Chengdu, DOMAIN.md §2.4). Each step has its own schedule; by
+"""Community building in six steps (Chengdu, docs/cases.md §Chengdu). Each step has its own schedule; by
 default they run one after another, a quarter each, and the platform stays:
 
 1. ``activities`` (weeks 1-12, every 2 weeks): residents of the target are drawn out by community

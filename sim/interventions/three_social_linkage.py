@@ -1,5 +1,5 @@
 """Three-social linkage (三社联动: community, social organisations, social workers; Chengdu and
-Jiaxing, DOMAIN.md §2.4-2.5): the government buys professional services from a social
+Jiaxing, docs/cases.md §Chengdu, §Training): the government buys professional services from a social
 organisation, whose social workers build residents' capacity and cultivate self-organisations.
 
 Each time the schedule fires a service contract (a year by default) starts: the organisation
