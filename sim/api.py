@@ -153,9 +153,9 @@ def _check_no_sweep(settings: Mapping) -> None:
 class Run:
     """One community run: its config, the model after the run, the summary, and the tables."""
 
-    config: Any  # sim.config.ModelConfig
-    model: Any  # sim.model.CommunityModel
-    summary: dict[str, Any]
+    config: Any = field(repr=False)  # sim.config.ModelConfig
+    model: Any = field(repr=False)  # sim.model.CommunityModel
+    summary: dict[str, Any] = field(repr=False)
     overrides: list[str]
 
     @property
@@ -195,17 +195,17 @@ def run(*overrides: str, **values: Any) -> Run:
 class ExperimentResult:
     """A social-lab experiment's tables (the command's CSV files, as DataFrames) and summary."""
 
-    summary: dict[str, Any]
-    effects: pd.DataFrame  # one row per design, outcome and estimator: estimate, interval, true effect
-    event_study: pd.DataFrame
-    panel: pd.DataFrame
-    means: pd.DataFrame
-    replications: pd.DataFrame | None  # bias, coverage and power over re-drawn assignments
-    power: pd.DataFrame | None
-    mde: pd.DataFrame | None
-    heterogeneity: pd.DataFrame | None
-    heterogeneity_fit: pd.DataFrame | None
-    plan: Any  # sim.experiments.experiment.Plan: the validated experiment and base config
+    summary: dict[str, Any] = field(repr=False)
+    effects: pd.DataFrame = field(repr=False)  # per design, outcome and estimator: estimate, interval, truth
+    event_study: pd.DataFrame = field(repr=False)
+    panel: pd.DataFrame = field(repr=False)
+    means: pd.DataFrame = field(repr=False)
+    replications: pd.DataFrame | None = field(repr=False)  # bias, RMSE, coverage over re-drawn assignments
+    power: pd.DataFrame | None = field(repr=False)
+    mde: pd.DataFrame | None = field(repr=False)
+    heterogeneity: pd.DataFrame | None = field(repr=False)
+    heterogeneity_fit: pd.DataFrame | None = field(repr=False)
+    plan: Any = field(repr=False)  # sim.experiments.experiment.Plan: the validated experiment and base config
     outdir: Path | None  # where the files are (None: not kept)
 
 
@@ -234,8 +234,8 @@ class Comparison:
     """Paired runs of ``sim compare=on``: one row per run, and per arm and indicator the paired
     mean difference against the first arm with its interval (:func:`sim.compare.paired_table`)."""
 
-    runs: pd.DataFrame
-    table: pd.DataFrame
+    runs: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
     arms: list[str]
     seeds: list[int]
 
@@ -275,8 +275,11 @@ class SweepResult:
     """A sweep's tables as ``sim -m`` gathers them: ``results`` (one row per run: ids, parameters,
     the summary's indicators) and ``timeseries`` (one row per run and week)."""
 
-    results: pd.DataFrame
-    timeseries: pd.DataFrame
+    results: pd.DataFrame = field(repr=False)
+    timeseries: pd.DataFrame = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"SweepResult({len(self.results)} runs, {len(self.timeseries)} time-series rows)"
 
 
 def _sweep_run(config: Any, scenario: str | None) -> tuple[dict, pd.DataFrame]:

@@ -52,6 +52,15 @@ def test_keywords_compose_as_override_strings():
     assert sim.compose(scenario="random_leaders").scenario == "random_leaders"
 
 
+def test_keyword_values_reach_the_config_unchanged():
+    path = "my folder/residents' survey.csv"
+    c = sim.compose(participation={"beta": 1e-05, "intercept": -0.25}, network={"edgelist": {"path": path}},
+                    sweep={"common_seeds": True}, interventions=[])
+    assert c.raw["participation"]["beta"] == 1e-05 and c.raw["participation"]["intercept"] == -0.25
+    assert c.raw["network"]["edgelist"]["path"] == path
+    assert c.sweep["common_seeds"] is True and c.raw["interventions"] == {}
+
+
 @pytest.mark.parametrize("overrides", [
     ("scenario=nope",),
     ("steps=-1",),
