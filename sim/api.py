@@ -11,12 +11,13 @@
 Every function takes the command line's overrides, as strings (``"steps=52"``,
 ``"interventions=[empowerment_training]"``) and/or as keywords (``steps=52``,
 ``community={"n_residents": 300}``, which becomes ``community.n_residents=300``), and composes
-them exactly as the ``sim`` command does (``compare_arms`` and ``sweep_grid`` are not called
-``compare`` and ``sweep``: those names are the modules :mod:`sim.compare` and :mod:`sim.sweep`): the same names are checked first
-(:func:`sim.cli.precheck_arguments`), Hydra composes ``conf/sim.yaml`` (:data:`sim.cli.CONF`)
-with the overrides, and the command's rules for null, ``{}`` and ``~`` apply
-(:func:`sim.cli.composed`). The same config and seed give the same results as the command.
+them exactly as the ``sim`` command does: the same names are checked first
+(:func:`sim.cli.precheck_arguments`), Hydra composes the command's config ``sim`` from
+:data:`sim.cli.CONF` with the overrides, and the command's rules for null, ``{}`` and ``~``
+apply (:func:`sim.cli.composed`). The same config and seed give the same results as the command.
 Bad input raises :class:`sim.schema.ConfigError` with the one-line message the command prints.
+(``compare_arms`` and ``sweep_grid`` are not called ``compare`` and ``sweep``: those names are
+the modules :mod:`sim.compare` and :mod:`sim.sweep`.)
 """
 
 from __future__ import annotations
@@ -248,12 +249,11 @@ def compare_arms(*overrides: str, replications: int | None = None, confidence: f
     from joblib import Parallel, delayed
 
     from sim import compare as paired
+    from sim.cli import precheck_arguments
 
     settings = {"replications": replications, "confidence": confidence, "n_jobs": n_jobs}
     argv = ["compare=on", *overrides_of(overrides, values),
             *(f"compare.{k}={_value(v)}" for k, v in settings.items() if v is not None)]
-    from sim.cli import precheck_arguments
-
     precheck_arguments(argv)
     request = paired.parse(argv)
     if request.calibration is not None:
