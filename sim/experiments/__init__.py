@@ -11,7 +11,7 @@ returns its tables as DataFrames::
 For a config of your own, compose it first (``base`` is the community config, ``exp`` the
 experiment's own keys) and call :func:`run_experiment`::
 
-    composition = sim.compose("experiment=gulou_small", "experiment.n_communities=20")
+    composition = sim.compose("experiment=gulou_small", "seed=7")
     summary, results = run_experiment(composition.raw, composition.experiment, "out/")
 
 See docs/experiments.md.
