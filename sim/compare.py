@@ -27,11 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.atomic import publish, staged
 from sim.schema import ConfigError, build, param
 
 SWITCH = re.compile(r"^compare=(on|true|yes)$")
@@ -208,16 +206,11 @@ def paired_table(runs: pd.DataFrame, labels: list[str], confidence: float) -> pd
 
 def write(outdir: Path, runs: pd.DataFrame, table: pd.DataFrame, summary: dict) -> None:
     """runs.csv, compare.csv, summary.json: completely or not at all (summary last)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         runs.to_csv(tmp / "runs.csv", index=False)
         table.to_csv(tmp / "compare.csv", index=False)
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        for name in ("runs.csv", "compare.csv", "summary.json"):
-            os.replace(tmp / name, outdir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, ("runs.csv", "compare.csv", "summary.json"))
 
 
 def format_table(table: pd.DataFrame, confidence: float) -> str:

@@ -7,9 +7,6 @@ only when all are written; ``summary.json`` moves last, so its presence marks a 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import numpy as np
 import yaml
 
 import sim
+from sim.atomic import publish, staged
 from sim.config import as_plain
 from sim.ladder import ladder_shares
 from sim.model import CommunityModel
@@ -64,15 +62,10 @@ def _plain(value):
 def write_outputs(model: CommunityModel, outdir: str | Path, summary: dict[str, Any]) -> Path:
     """Write every output file of a run into ``outdir``, completely or not at all."""
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         model.timeseries().to_parquet(tmp / "timeseries.parquet", index=False)
         model.meetings_frame().to_parquet(tmp / "meetings.parquet", index=False)
         (tmp / "config.yaml").write_text(yaml.safe_dump(as_plain(model.config), sort_keys=False))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        for name in OUTPUT_FILES:  # summary.json last
-            os.replace(tmp / name, outdir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, OUTPUT_FILES)  # summary.json last
     return outdir
