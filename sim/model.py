@@ -13,7 +13,7 @@ Each step (``CommunityModel.step``), in order:
 5. leaders emerge and step down (:mod:`sim.leadership`)
 6. organisations found, recruit, convert, decay, dissolve (:mod:`sim.organisations`)
 7. interventions' after-step hooks run (``Intervention.after_step``, a no-op by default)
-8. the reporters record one row (:mod:`sim.reporters`)
+8. the reporters record one row (:data:`sim.indicators.REPORTERS`)
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from sim.agents import Official, OfficialRole, Organisation, Purpose
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
+from sim.indicators import REPORTERS
 from sim.interventions import REGISTRY, Intervention
 from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
@@ -37,7 +38,6 @@ from sim.network import build_network
 from sim.microdata import draw_residents
 from sim.organisations import update_organisations
 from sim.participation import decide_participation
-from sim.reporters import REPORTERS
 from sim.response import Responses, gather_proposals, officials_respond
 from sim.roster import LazyResidents
 from sim.state import ResidentState
