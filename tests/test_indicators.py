@@ -84,3 +84,18 @@ def test_run_reporters_agree_with_the_weekly_ones_at_the_end(make_model):
     for name in ("ever_attended_share", "community_rung", "mean_trust", "leaders", "attendance_gini"):
         assert s[name] == pytest.approx(ts[name].iloc[-1]), name
     assert s["proposals_total"] == ts["proposals"].sum() and np.isclose(sum(s["ladder"]), 1)
+
+
+def test_the_comparison_table_gives_each_indicator_its_unit():
+    import pandas as pd
+
+    from sim.compare import format_table
+
+    rows = [dict(arm="b", reference="a", indicator=name, replications=3, mean_reference=0.1, mean_arm=0.2,
+                 mean_difference=0.1, std_error=0.01, ci_low=0.0, ci_high=0.2, std_error_unpaired=0.02)
+            for name in COMPARED]
+    lines = format_table(pd.DataFrame(rows), 0.95).splitlines()[2:]
+    assert len(lines) == len(COMPARED)
+    for name, line in zip(COMPARED, lines):
+        expected = "share of residents" if name.startswith("ladder_") else indicator(name).unit
+        assert line.endswith("  " + expected), line
