@@ -99,3 +99,13 @@ def test_the_comparison_table_gives_each_indicator_its_unit():
     for name, line in zip(COMPARED, lines):
         expected = "share of residents" if name.startswith("ladder_") else indicator(name).unit
         assert line.endswith("  " + expected), line
+
+
+def test_docs_odd_defines_every_time_series_column_and_summary_key():
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
+    series = odd.split("### 8.1")[1].split("### 8.2")[0]
+    summary = odd.split("### 8.3")[1].split("### 8.4")[0]
+    for name in REPORTERS:
+        assert f"`{name}`" in series or name.startswith("rung_"), name
+    for name in [*SUMMARY, *IDENTITY]:
+        assert f"`{name}`" in summary, name
