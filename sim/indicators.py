@@ -42,10 +42,6 @@ class Indicator:
     meaning: str
     chart: str | None = None  # the app chart drawing it (week indicators)
 
-    def label(self) -> str:
-        """``name (unit)``, e.g. for a report's axis."""
-        return f"{self.name} ({self.unit})"
-
 
 def _rung_share(k: int) -> Indicator:
     return Indicator(f"rung_{k}", WEEK, partial(r.rung_share, rung=k), SHARE,
