@@ -11,8 +11,8 @@ Three scopes, each with its own function signature:
   outcomes an experiment measures (:data:`MEASURES`, :mod:`sim.experiments.measurement`).
 
 A name may appear in two scopes with different definitions (``participation_rate`` per week is
-the share attending that week; in the summary it is the mean over the last year's deliberation
-days); :func:`indicator` takes the scope. docs/ODD.md §8 lists the same definitions.
+the share attending that week; in the summary it is the mean over the deliberation days of the
+last ``ladder.window`` weeks); :func:`indicator` takes the scope. docs/ODD.md §8 lists the same definitions.
 """
 
 from __future__ import annotations
@@ -41,6 +41,16 @@ class Indicator:
     unit: str
     meaning: str
     chart: str | None = None  # the app chart drawing it (week indicators)
+
+    @property
+    def used_in(self) -> tuple[str, ...]:
+        """Where the indicator appears, from its scope and chart."""
+        return USED_IN[self.scope] + ((f"app chart {self.chart}",) if self.chart else ())
+
+
+USED_IN = {WEEK: ("timeseries.parquet", "sweeps' timeseries_long.parquet"),
+           RUN: ("summary.json", "sweeps' results.parquet", "sim compare", "calibration targets"),
+           PERIOD: ("experiments' panel.parquet and effects.csv",)}
 
 
 def _rung_share(k: int) -> Indicator:

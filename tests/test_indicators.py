@@ -109,3 +109,9 @@ def test_docs_odd_defines_every_time_series_column_and_summary_key():
         assert f"`{name}`" in series or name.startswith("rung_"), name
     for name in [*SUMMARY, *IDENTITY]:
         assert f"`{name}`" in summary, name
+
+
+def test_each_indicator_says_where_it_is_used():
+    assert indicator("mean_trust", WEEK).used_in[-1] == "app chart attitudes"
+    assert "summary.json" in indicator("meetings_total").used_in
+    assert "experiments' panel.parquet and effects.csv" in indicator("proposals", PERIOD).used_in
