@@ -49,7 +49,7 @@ class Indicator:
 
 
 USED_IN = {WEEK: ("timeseries.parquet", "sweeps' timeseries_long.parquet"),
-           RUN: ("summary.json", "sweeps' results.parquet", "sim compare", "calibration targets"),
+           RUN: ("summary.json", "sweeps' results.parquet"),
            PERIOD: ("experiments' panel.parquet and effects.csv",)}
 
 
