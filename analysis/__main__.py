@@ -56,9 +56,18 @@ def _gather(args) -> None:
 
 
 def _report(args) -> None:
-    from analysis.report import build_report
+    import pandas as pd
 
-    print(build_report(args.dir, heatmap_axes=args.heatmap))
+    from analysis.report import FIGURES, INDICES, build_report
+
+    report = build_report(args.dir, heatmap_axes=args.heatmap)
+    print(report)
+    indices = report.parent / FIGURES / INDICES
+    if indices.is_file():  # Sobol' indices too uncertain to read: say so where the user looks
+        table = pd.read_csv(indices, keep_default_na=False)
+        warned = table[table["warning"] != ""] if "warning" in table else table.iloc[:0]
+        for row in warned.itertuples():
+            print(f"warning: {row.outcome}, {row.parameter}: {row.warning} ({indices})", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

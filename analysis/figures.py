@@ -10,16 +10,30 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.points import CITIZEN_POWER, COMMUNITY_RUNGS, LADDER, RUNG_NAMES, numeric, point_columns, point_table
+from sim.indicators import RUN, unit_of
 
 # non-participation in reds, tokenism in yellows, citizen power in greens (Arnstein's three groups)
 RUNG_COLOURS = ["#b2182b", "#ef8a62", "#fddbc7", "#fee08b", "#e6c229", "#a6dba0", "#5aae61", "#1b7837"]
 MAX_BARS = 30
-TIMESERIES_PANELS = [  # (column of the long table, title)
-    ("participation_rate", "participation rate (deliberation days)"),
-    ("ever_attended_share", "share who ever attended"),
-    (CITIZEN_POWER, "share on citizen-power rungs (6-8)"),
-    ("mean_efficacy", "mean efficacy"),
+TIMESERIES_PANELS = [  # (column of the long table, title with unit)
+    ("participation_rate", "participation rate on deliberation days (share of residents)"),
+    ("ever_attended_share", "ever attended (share of residents)"),
+    (CITIZEN_POWER, "on citizen-power rungs 6-8 (share of residents)"),
+    ("mean_efficacy", "mean efficacy (scale 0-1)"),
 ]
+
+
+def unit(column: str) -> str:
+    """The unit of a column of results.parquet: a summary indicator's (sim.indicators), a ladder
+    share's, or '' (e.g. a parameter: its own units)."""
+    if column == CITIZEN_POWER or column.startswith(("ladder_", "community_rung_is_")):
+        return "share of runs" if column.startswith("community_rung_is_") else "share of residents"
+    return unit_of(column, RUN)
+
+
+def labelled(column: str) -> str:
+    """``column (unit)``, or the bare name when it has no known unit."""
+    return f"{column} ({unit(column)})" if unit(column) else column
 
 
 def _short(name: str) -> str:
@@ -101,7 +115,7 @@ def timeseries_bands(results: pd.DataFrame, long: pd.DataFrame, parameters: Sequ
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[2:]:
-        ax.set_xlabel("week")
+        ax.set_xlabel("week (step)")
     axes[0].legend(fontsize=7, title="point (runs)", title_fontsize=7)
     fig.suptitle("Outcomes over time: mean over replications, band = 10th-90th percentile of runs")
     return fig
@@ -130,9 +144,9 @@ def heatmap(results: pd.DataFrame, x: str, y: str, outcomes: Sequence[str]) -> F
             for (i, j), value in np.ndenumerate(grid.to_numpy(dtype=float)):
                 if np.isfinite(value):
                     ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white")
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
-        ax.set_title(outcome, fontsize=10)
+        ax.set_xlabel(labelled(x))
+        ax.set_ylabel(labelled(y))
+        ax.set_title(labelled(outcome), fontsize=10)
         fig.colorbar(image, ax=ax, shrink=0.8)
     fig.suptitle(f"Mean outcome by {_short(x)} and {_short(y)}")
     return fig
@@ -152,16 +166,18 @@ def sensitivity_bars(analyses: Sequence[dict[str, Any]]) -> Figure:
         names = [_short(p) for p in table["parameter"]]
         if result["method"] == "sobol":
             bars = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST"))
-            ax.set_ylabel("Sobol' index")
+            ax.set_ylabel("Sobol' index (share of output variance)")
         else:
             bars = (("mu_star", "mu_star_conf", "mu*"), ("sigma", None, "sigma"))
-            ax.set_ylabel("elementary effect")
+            ax.set_ylabel(f"elementary effect ({unit(result['outcome']) or 'outcome units'} per parameter range)")
         for i, (col, conf, name) in enumerate(bars):
             err = table[conf] if conf else None
             ax.bar(x + (i - 0.5) * 0.38, table[col], 0.38, yerr=err, capsize=3, label=name, color=f"C{i}")
         ax.axhline(0, color="black", lw=0.6)
         ax.set_xticks(x, names, rotation=30, ha="right", fontsize=8)
-        ax.set_title(f"{result['outcome']}\n(noise share {result['noise_share']:.2f})", fontsize=9)
+        warned = "\nindices too uncertain to read" if result.get("warning") else ""
+        ax.set_title(f"{labelled(result['outcome'])}\n(noise share {result['noise_share']:.2f}){warned}", fontsize=9,
+                     color="#a40000" if warned else "black")
         ax.legend(fontsize=7)
     fig.suptitle("Sensitivity indices with 95% confidence intervals")
     return fig

@@ -6,6 +6,11 @@ rung is 6 (partnership) or higher are the cases of interest. PRIM peels the box 
 values step by step; of the boxes on its peeling trajectory we report the one with the highest
 coverage (share of all cases of interest inside the box) among those with density (share of
 runs in the box that are cases of interest) of at least ``min_density``.
+
+PRIM places a box edge between two observed values (e.g. 0.796 between the levels 0.7 and 0.9);
+the limits are reported at the data's own thresholds: each edge snapped to the observed value of
+the runs closest to it inside the box (``power_retained <= 0.7`` when the data were cut at 0.7).
+The box holds the same runs either way; PRIM's own edges stay in ``prim_low`` / ``prim_high``.
 """
 
 from __future__ import annotations
@@ -47,15 +52,27 @@ def discover(results: pd.DataFrame, parameters: Sequence[str], min_density: floa
     chosen = int(dense["coverage"].idxmax() if len(dense) else trajectory["density"].idxmax())
     box.select(chosen)
     limits = box.box_lim
+    snapped = [snap_to_data(x[p], float(limits.loc[0, p]), float(limits.loc[1, p])) for p in parameters]
     table = pd.DataFrame({"parameter": list(parameters),
-                          "low": [float(limits.loc[0, p]) for p in parameters],
-                          "high": [float(limits.loc[1, p]) for p in parameters],
+                          "low": [low for low, _ in snapped],
+                          "high": [high for _, high in snapped],
                           "range_low": [float(x[p].min()) for p in parameters],
-                          "range_high": [float(x[p].max()) for p in parameters]})
+                          "range_high": [float(x[p].max()) for p in parameters],
+                          "prim_low": [float(limits.loc[0, p]) for p in parameters],
+                          "prim_high": [float(limits.loc[1, p]) for p in parameters]})
     table["restricted"] = (table["low"] > table["range_low"]) | (table["high"] < table["range_high"])
     row = trajectory.loc[chosen]
     return {**out, "box": chosen, "coverage": float(row["coverage"]), "density": float(row["density"]),
             "mass": float(row["mass"]), "limits": table, "trajectory": trajectory}
+
+
+def snap_to_data(values: pd.Series, low: float, high: float) -> tuple[float, float]:
+    """The smallest and largest observed values inside [low, high]: the box's edges at the data's
+    thresholds (the same runs satisfy low <= x <= high and the snapped limits)."""
+    inside = values[(values >= low) & (values <= high)]
+    if inside.empty:  # no run inside (cannot happen for a box PRIM chose): keep PRIM's edges
+        return low, high
+    return float(inside.min()), float(inside.max())
 
 
 def trajectory_figure(found: dict[str, Any]) -> Figure:

@@ -31,6 +31,7 @@ from sim.sweep.design_file import Design, read_design
 from sim.sweep.store import RESULTS, SWEEP_INFO, TIMESERIES_LONG, NotASweep, finished_jobs, gather, is_sweep_dir
 
 REPORT, FIGURES = "report.html", "report"
+INDICES = "sensitivity_indices.csv"  # in report/: every outcome's indices with their warnings
 OUTCOMES = ["participation_rate", "ever_attended_share", CITIZEN_POWER, "mean_efficacy", "mean_satisfaction"]
 MAX_POINT_ROWS = 30
 
@@ -82,6 +83,7 @@ class Page:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.pngs: dict[str, bytes] = {}
+        self.tables: dict[str, pd.DataFrame] = {}  # written as CSV beside the figures
 
     def section(self, title: str, *body: str) -> None:
         self.parts.append(f"<h2>{html.escape(title)}</h2>" + "".join(body))
@@ -97,7 +99,7 @@ class Page:
                  "img{max-width:100%}figure{margin:1em 0}figcaption{font-size:.85em;color:#555}"
                  "table.t{border-collapse:collapse;font-size:.82em;margin:.6em 0}"
                  "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
-                 ".scroll{overflow-x:auto}")
+                 ".scroll{overflow-x:auto}.warn{color:#a40000;font-weight:bold}")
         return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
                 f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>{''.join(self.parts)}"
                 "</body></html>\n")
@@ -137,8 +139,13 @@ def _sensitivity(page: Page, sweep: Sweep) -> None:
     body = [page.figure("sensitivity", figures.sensitivity_bars(analyses),
                         f"{name}; error bars: 95% bootstrap confidence intervals; each design row's output "
                         "is the mean over its replications; noise share = within-row share of run variance.")]
+    warnings = [a["warning"] for a in analyses if a["warning"]]
+    if warnings:
+        body.insert(0, "".join(f'<p class="warn">Warning: {html.escape(w)}.</p>' for w in warnings))
     for a in analyses:
         body.append(f"<h3>{html.escape(a['outcome'])}</h3>" + _table(a["table"]))
+    page.tables[INDICES] = pd.concat([a["table"].assign(outcome=a["outcome"]) for a in analyses],
+                                     ignore_index=True)
     page.section("Sensitivity indices", *body)
 
 
@@ -203,6 +210,8 @@ def _write(folder: Path, page: Page, title: str) -> None:
         (tmp / FIGURES).mkdir()
         for name, data in page.pngs.items():
             (tmp / FIGURES / name).write_bytes(data)
+        for name, table in page.tables.items():
+            table.to_csv(tmp / FIGURES / name, index=False)
         (tmp / REPORT).write_text(page.html(title))
         if (folder / FIGURES).exists():
             os.replace(folder / FIGURES, tmp / "previous")

@@ -12,6 +12,10 @@ y_i = mean_r Y_ir, and the indices describe how the parameters drive that mean:
 
 ``noise_share`` = mean within-row variance / variance of single runs tells how much of an
 outcome's spread is run-to-run chance rather than the parameters (0 with one replication).
+
+Sobol' indices from a small sample are noise: each row of the table carries a ``warning`` when
+its indices cannot be read (a confidence-interval half-width above ``MAX_HALF_WIDTH``, ST above 1,
+or S1 below 0 by more than its interval), and :func:`analyse` sums them up in one line.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 SENSITIVITY_METHODS = ("sobol", "morris")
+MAX_HALF_WIDTH = 0.1  # a Sobol' index known only to +-0.1 or worse cannot rank parameters
 
 
 class IncompleteDesign(ValueError):
@@ -50,11 +55,24 @@ def sobol_indices(problem: Mapping, y: np.ndarray, second_order: bool = False, s
     if np.ptp(y) == 0:  # a constant output has no variance to apportion
         zeros = np.zeros(problem["num_vars"])
         return pd.DataFrame({"parameter": problem["names"], "S1": zeros, "S1_conf": zeros, "ST": zeros,
-                             "ST_conf": zeros})
+                             "ST_conf": zeros, "warning": ""})
     out = sobol.analyze(dict(problem), y, calc_second_order=second_order, num_resamples=resamples,
                         conf_level=conf_level, seed=seed)
-    return pd.DataFrame({"parameter": problem["names"], "S1": out["S1"], "S1_conf": out["S1_conf"],
-                         "ST": out["ST"], "ST_conf": out["ST_conf"]})
+    table = pd.DataFrame({"parameter": problem["names"], "S1": out["S1"], "S1_conf": out["S1_conf"],
+                          "ST": out["ST"], "ST_conf": out["ST_conf"]})
+    table["warning"] = [sobol_warning(row) for row in table.itertuples()]
+    return table
+
+
+def sobol_warning(row) -> str:
+    """Why one parameter's Sobol' indices cannot be read ('' when they can)."""
+    reasons = [f"{name} interval +-{half:.2f} wider than +-{MAX_HALF_WIDTH}"
+               for name, half in (("S1", row.S1_conf), ("ST", row.ST_conf)) if half > MAX_HALF_WIDTH]
+    if row.ST > 1:
+        reasons.append(f"ST {row.ST:.2f} above 1")
+    if row.S1 + row.S1_conf < 0:
+        reasons.append(f"S1 {row.S1:.2f} below 0 beyond its interval")
+    return "; ".join(reasons)
 
 
 def morris_indices(problem: Mapping, x: np.ndarray, y: np.ndarray, levels: int, seed: int = 0,
@@ -70,8 +88,9 @@ def morris_indices(problem: Mapping, x: np.ndarray, y: np.ndarray, levels: int, 
 
 def analyse(results: pd.DataFrame, design: pd.DataFrame, info: Mapping[str, Any], outcome: str,
             seed: int = 0) -> dict[str, Any]:
-    """Indices of one outcome for a sweep run on a ``sobol`` or ``morris`` design: a table and
-    the noise share. ``design`` is the design table (rows in design order)."""
+    """Indices of one outcome for a sweep run on a ``sobol`` or ``morris`` design: a table, the
+    noise share and ``warning`` ('' or one line saying the Sobol' indices cannot be read).
+    ``design`` is the design table (rows in design order)."""
     method = info.get("method")
     if method not in SENSITIVITY_METHODS:
         raise ValueError(f"sensitivity indices need a sobol or morris design, not {method!r}")
@@ -82,4 +101,9 @@ def analyse(results: pd.DataFrame, design: pd.DataFrame, info: Mapping[str, Any]
     else:
         x = design[problem["names"]].to_numpy(dtype=float)
         table = morris_indices(problem, x, y, int(info.get("num_levels", 4)), seed=seed)
-    return {"method": method, "outcome": outcome, "table": table, "noise_share": noise}
+    warning = ""
+    if method == "sobol" and (table["warning"] != "").any():
+        warning = (f"{outcome}: Sobol' indices of {int((table['warning'] != '').sum())} of {len(table)} parameters"
+                   f" are too uncertain to read (design of {len(design)} rows); use a larger --n or more"
+                   " replications before ranking parameters")
+    return {"method": method, "outcome": outcome, "table": table, "noise_share": noise, "warning": warning}

@@ -32,6 +32,7 @@ from app.layout import Layout
 from app.portrayal import (COURTYARD_EDGE, COURTYARD_FILL, EDGE_COLOUR, RING_COLOURS, RUNG_COLOURS, RUNG_GROUPS,
                            portray_officials, portray_residents)
 from sim.agents import Purpose
+from sim.indicators import CHARTS
 
 DPI = 100
 render_lock = threading.Lock()  # matplotlib is not thread-safe; browser sessions run in threads
@@ -47,13 +48,7 @@ SERIES_COLOURS = {
     "organisations_recreational": RING_COLOURS[Purpose.RECREATIONAL],
     "organisations_public_good": RING_COLOURS[Purpose.PUBLIC_GOOD],
 }
-CHART_SERIES = {
-    "participation": ("participation_rate", "ever_attended_share"),
-    "ladder": tuple(f"rung_{k}" for k in range(1, 9)),
-    "community_rung": ("community_rung",),
-    "attitudes": ("mean_efficacy", "mean_trust", "mean_satisfaction"),
-    "organisations": ("organisations_recreational", "organisations_public_good"),
-}
+CHART_SERIES = CHARTS  # chart -> its series: the week indicators of sim.indicators with that chart
 LADDER_ROWS = 200  # vertical resolution of the ladder raster
 HIGHLIGHT_COLOUR = "#d81b60"  # ring around the resident being inspected
 REFERENCE_COLOUR = "#9e9e9e"  # a kept reference run, drawn thin behind the current one

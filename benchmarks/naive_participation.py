@@ -178,7 +178,9 @@ class Snapshot:
 
     def restore(self, model: CommunityModel) -> None:
         for name, values in self.arrays.items():
-            getattr(model.state, name)[...] = values
+            target = getattr(model.state, name)
+            if target.flags.writeable:  # is_leader is read-only (the Leader role writes it) and unchanged here
+                target[...] = values
         model.rng.bit_generator.state = self.rng_state
         model.random.setstate(self.random_state)
 

@@ -92,7 +92,8 @@ class Resident(FixedAgent):
 
     @property
     def is_leader(self) -> bool:
-        return self.leader is not None
+        """Whether this resident holds the Leader role (``state.is_leader``, written by the role)."""
+        return bool(self.model.state.is_leader[self.idx])
 
     @property
     def organisation(self) -> Organisation | None:
@@ -107,8 +108,7 @@ class Leader(Agent):
         super().__init__(model)
         self.resident = resident
         resident.leader = self
-        model.state.is_leader[resident.idx] = True
-        model.state.influence[resident.idx] = influence
+        model.state.set_leader_role(resident.idx, influence)
         self.organisation: Organisation | None = None
 
     @property
@@ -117,8 +117,7 @@ class Leader(Agent):
 
     def step_down(self) -> None:
         """Leave the role; the person stays a resident. Their organisation loses its founder."""
-        self.model.state.is_leader[self.resident.idx] = False
-        self.model.state.influence[self.resident.idx] = 0.0
+        self.model.state.set_leader_role(self.resident.idx, None)
         self.resident.leader = None
         if self.organisation is not None:
             self.organisation.leader = None

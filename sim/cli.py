@@ -250,16 +250,28 @@ def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
 
 
 def format_summary(s: dict, outdir: Path, seconds: float) -> str:
+    """The terminal summary of a run: every figure with its unit; the community rung with its
+    Arnstein name, group and meaning (sim/ladder.py); definitions in sim/indicators.py."""
+    from sim.ladder import Rung  # kept local: this function is the only part of the CLI that reads it
+
+    rung = Rung(s["community_rung"])
     ladder = " ".join(f"{x:.2f}" for x in s["ladder"])
     return "\n".join([
         f"scenario {s['scenario']}  seed {s['seed']}  {s['n_residents']} residents  {s['steps']} weeks"
         f"  ({seconds:.2f} s)",
         f"  programmes            {', '.join(s['interventions']) or 'none'}",
-        f"  community rung        {s['community_rung']} (Arnstein 1-8)",
-        f"  ladder shares 1..8    {ladder}",
-        f"  participation rate    {s['participation_rate']:.3f} per deliberation day (last year)",
-        f"  ever attended         {s['ever_attended_share']:.3f}",
-        f"  efficacy/trust/satisf {s['mean_efficacy']:.2f} / {s['mean_trust']:.2f} / {s['mean_satisfaction']:.2f}",
+        f"  community rung        {rung.value} of 8, {rung.label} ({rung.group}): lower median rung of the issues"
+        " decided in the last ladder.window weeks",
+        f"                        {rung.label}: {rung.meaning}",
+        f"  ladder shares 1..8    {ladder}  (share of residents by the highest rung each reached)",
+        f"  participation rate    {s['participation_rate']:.3f} of residents per deliberation day"
+        " (mean over the last ladder.window weeks)",
+        f"  ever attended         {s['ever_attended_share']:.3f} of residents (at least one meeting)",
+        f"  efficacy/trust/satisf {s['mean_efficacy']:.2f} / {s['mean_trust']:.2f} / {s['mean_satisfaction']:.2f}"
+        "  (residents' means, scale 0-1)",
+        f"  deliberation          {s['meetings_total']} issues deliberated, {s['meeting_groups_total']} discussion"
+        f" groups, {s['proposals_total']} proposals to officials",
+        f"  leaders               {s['leaders']} residents",
         f"  organisations         {s['organisations_recreational']} recreational,"
         f" {s['organisations_public_good']} public-good",
         f"  outputs               {outdir}",

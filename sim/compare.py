@@ -27,11 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.atomic import publish, staged
 from sim.schema import ConfigError, build, param
 
 SWITCH = re.compile(r"^compare=(on|true|yes)$")
@@ -208,30 +206,34 @@ def paired_table(runs: pd.DataFrame, labels: list[str], confidence: float) -> pd
 
 def write(outdir: Path, runs: pd.DataFrame, table: pd.DataFrame, summary: dict) -> None:
     """runs.csv, compare.csv, summary.json: completely or not at all (summary last)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         runs.to_csv(tmp / "runs.csv", index=False)
         table.to_csv(tmp / "compare.csv", index=False)
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        for name in ("runs.csv", "compare.csv", "summary.json"):
-            os.replace(tmp / name, outdir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, ("runs.csv", "compare.csv", "summary.json"))
+
+
+def unit(indicator: str) -> str:
+    """The unit of a compared indicator (sim/indicators.py); a ladder share is a share of residents."""
+    from sim.indicators import unit_of
+
+    return "share of residents" if indicator.startswith("ladder_") else unit_of(indicator)
 
 
 def format_table(table: pd.DataFrame, confidence: float) -> str:
+    """Per arm, one line per indicator: means, paired difference and its interval, the unit."""
     pct = f"{confidence:.0%} CI"
     width = max(len(i) for i in INDICATORS)
     lines = []
     for label, g in table.groupby("arm", sort=False):
         lines.append(f"{label}  minus  {g['reference'].iloc[0]}  ({g['replications'].iloc[0]} paired runs)")
         lines.append(f"  {'indicator':<{width}} {'reference':>10} {'arm':>10} {'difference':>11} "
-                     f"{pct:>23} {'se paired':>10} {'se unpaired':>11}")
+                     f"{pct:>23} {'se paired':>10} {'se unpaired':>11}  unit")
         for r in g.itertuples():
             ci = f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
             lines.append(f"  {r.indicator:<{width}} {r.mean_reference:>10.4f} {r.mean_arm:>10.4f} "
-                         f"{r.mean_difference:>+11.4f} {ci:>23} {r.std_error:>10.4f} {r.std_error_unpaired:>11.4f}")
+                         f"{r.mean_difference:>+11.4f} {ci:>23} {r.std_error:>10.4f} {r.std_error_unpaired:>11.4f}"
+                         f"  {unit(r.indicator)}")
     return "\n".join(lines)
 
 

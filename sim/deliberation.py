@@ -28,6 +28,7 @@ from sim import modes
 MIN_STEER_DISTANCE = 0.05  # a chair who already agrees with the group cannot steer it
 
 if TYPE_CHECKING:
+    from sim.config import DeliberationConfig
     from sim.model import CommunityModel
 
 
@@ -129,7 +130,7 @@ def pick_chairs(members: np.ndarray, group: np.ndarray, n_groups: int,
 def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.ndarray, np.ndarray]:
     """Form the groups of one issue's attendees; returns (group per member, chair per group)."""
     cfg, state = model.deliberation_rules, model.state
-    rule = model.leader_assignment
+    rule = cfg.leader_assignment
     key = modes.group_key(model, cfg.mode, members)
     queue = model.streams.uniform("groups.queue", members)  # each attendee's place in the queue
     if rule == "self_selected":
@@ -146,16 +147,21 @@ def group_issue(model: CommunityModel, members: np.ndarray, issue) -> tuple[np.n
     return group, pick_chairs(members, group, n_groups, state.influence)
 
 
-def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
-            chair: np.ndarray) -> dict[str, np.ndarray]:
-    """Run the opinion rounds of the module docstring on every group at once."""
-    cfg, state = model.deliberation_rules, model.state
-    n_groups = len(chair)
-    x = state.opinion[members].copy()
-    has_chair = chair >= 0
-    is_chair = chair[group] == members
-    w = np.ones(len(members))
-    w[is_chair] = (1 - cfg.facilitation) * (1 + cfg.leader_weight * state.influence[members[is_chair]])
+def discuss(opinion: np.ndarray, influence: np.ndarray, group: np.ndarray, is_chair: np.ndarray,
+            n_groups: int, rules: DeliberationConfig) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Run the opinion rounds of the module docstring on every group at once.
+
+    Per member: ``opinion`` x_i, ``influence`` (read for chairs only), ``group`` (0..n_groups-1)
+    and ``is_chair`` (at most one per group); ``rules`` gives facilitation, leader_weight, rounds,
+    confidence_bound, susceptibility, chair_susceptibility and steer_share. Returns the members'
+    opinions after discussion and, per group, ``chair_opinion`` (after), ``initial_mean`` and
+    ``final_mean`` (members' mean, chair excluded), ``proposal`` and ``steered``.
+    """
+    x = np.asarray(opinion, dtype=float).copy()
+    has_chair = np.zeros(n_groups, dtype=bool)
+    has_chair[group[is_chair]] = True
+    w = np.ones(len(x))
+    w[is_chair] = (1 - rules.facilitation) * (1 + rules.leader_weight * influence[is_chair])
     plain = ~is_chair
     n_plain = np.bincount(group[plain], minlength=n_groups)
 
@@ -167,22 +173,21 @@ def discuss(model: CommunityModel, members: np.ndarray, group: np.ndarray,
     total_weight = np.bincount(group, weights=w, minlength=n_groups)
     heard = total_weight > 0  # a neutral moderator sitting alone hears nobody
     m = initial
-    for _ in range(cfg.rounds):
+    for _ in range(rules.rounds):
         m = np.bincount(group, weights=w * x, minlength=n_groups) / np.where(heard, total_weight, 1.0)
         gap = np.where(heard[group], m[group] - x, 0.0)
-        listen = np.abs(gap) <= cfg.confidence_bound
-        rate = np.where(is_chair, cfg.chair_susceptibility, cfg.susceptibility)
+        listen = np.abs(gap) <= rules.confidence_bound
+        rate = np.where(is_chair, rules.chair_susceptibility, rules.susceptibility)
         x = x + rate * gap * listen
-    state.opinion[members] = x
     final = plain_mean(x)
     chair_op = np.full(n_groups, np.nan)
-    chair_op[has_chair] = state.opinion[chair[has_chair]]
+    chair_op[group[is_chair]] = x[is_chair]
     d0 = np.abs(np.where(has_chair, chair_op, 0) - initial)
     d1 = np.abs(np.where(has_chair, chair_op, 0) - final)
-    steered = has_chair & (d0 > MIN_STEER_DISTANCE) & ((d0 - d1) >= cfg.steer_share * d0)
+    steered = has_chair & (d0 > MIN_STEER_DISTANCE) & ((d0 - d1) >= rules.steer_share * d0)
     proposal = np.where(heard, m, np.nan)  # a lone neutral chair makes no proposal
-    return {"chair_opinion": chair_op, "initial_mean": initial, "final_mean": final,
-            "proposal": proposal, "steered": steered}
+    return x, {"chair_opinion": chair_op, "initial_mean": initial, "final_mean": final,
+               "proposal": proposal, "steered": steered}
 
 
 def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
@@ -209,7 +214,8 @@ def hold_meetings(model: CommunityModel, attendees: np.ndarray) -> Meetings:
     for issue_id in np.unique(issue_of):
         members = attendees[issue_of == issue_id]
         group, chair = group_issue(model, members, model.issues[int(issue_id)])
-        out = discuss(model, members, group, chair)
+        state.opinion[members], out = discuss(state.opinion[members], state.influence[members], group,
+                                              chair[group] == members, len(chair), model.deliberation_rules)
         size = np.bincount(group, minlength=len(chair))
         out["proposal"] = np.where(size >= 2, out["proposal"], np.nan)
         parts.append(dict(out, issue_id=np.full(len(chair), issue_id), size=size, chair=chair,

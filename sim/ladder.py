@@ -48,12 +48,34 @@ class Rung(IntEnum):
     CITIZEN_CONTROL = 8
 
     @property
+    def label(self) -> str:
+        """Arnstein's name of the rung, e.g. ``delegated power``."""
+        return self.name.lower().replace("_", " ")
+
+    @property
+    def meaning(self) -> str:
+        """What the rung means for residents' power, in one line."""
+        return RUNG_MEANINGS[self]
+
+    @property
     def group(self) -> str:
         if self <= Rung.THERAPY:
             return "non-participation"
         if self <= Rung.PLACATION:
             return "tokenism"
         return "citizen power"
+
+
+RUNG_MEANINGS = {
+    Rung.MANIPULATION: "decisions are made for residents; nobody took part",
+    Rung.THERAPY: "residents met but the chair steered them, and nothing came of it",
+    Rung.INFORMING: "residents are told what was decided; no proposal reached officials",
+    Rung.CONSULTATION: "residents' proposals are heard, then ignored",
+    Rung.PLACATION: "proposals are partly adopted or adopted at officials' discretion; officials keep the power",
+    Rung.PARTNERSHIP: "proposals are adopted as a decision shared with officials",
+    Rung.DELEGATED_POWER: "a residents' body takes the decision",
+    Rung.CITIZEN_CONTROL: "residents decide and their own organisation carries it out",
+}
 
 
 class Response(IntEnum):

@@ -12,7 +12,8 @@ Each step (``CommunityModel.step``), in order:
 4. issues nobody discussed for ``issues.max_age`` steps are decided by cadres alone
 5. leaders emerge and step down (:mod:`sim.leadership`)
 6. organisations found, recruit, convert, decay, dissolve (:mod:`sim.organisations`)
-7. the reporters record one row (:mod:`sim.reporters`)
+7. interventions' after-step hooks run (``Intervention.after_step``, a no-op by default)
+8. the reporters record one row (:data:`sim.indicators.REPORTERS`)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sim.agents import Official, OfficialRole, Organisation, Purpose
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
+from sim.indicators import REPORTERS
 from sim.interventions import REGISTRY, Intervention
 from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
@@ -36,8 +38,7 @@ from sim.network import build_network
 from sim.microdata import draw_residents
 from sim.organisations import update_organisations
 from sim.participation import decide_participation
-from sim.reporters import REPORTERS
-from sim.response import Responses, officials_respond
+from sim.response import Responses, gather_proposals, officials_respond
 from sim.roster import LazyResidents
 from sim.state import ResidentState
 from sim.streams import Streams
@@ -86,7 +87,6 @@ class CommunityModel(LazyResidents, mesa.Model):
 
         self._choose_initial_leaders()
         self._choose_representatives()
-        self.leader_assignment = cfg.deliberation.leader_assignment
         # the deliberation rules in force: a copy of config.deliberation that programmes may change
         # (e.g. switch to cloud mode, raise facilitation); the config itself stays as it was run
         self.deliberation_rules = dataclasses.replace(cfg.deliberation)
@@ -116,6 +116,15 @@ class CommunityModel(LazyResidents, mesa.Model):
         self.household_representative = np.zeros(s.n, dtype=bool)
         self.household_representative[order[first]] = True
         self.elite_interest_cutoff = float(np.quantile(s.interest, d.elite_interest_quantile))
+
+    @property
+    def leader_assignment(self) -> str:
+        """The leader-assignment rule in force: ``deliberation_rules.leader_assignment``."""
+        return self.deliberation_rules.leader_assignment
+
+    @leader_assignment.setter
+    def leader_assignment(self, rule: str) -> None:
+        self.deliberation_rules.leader_assignment = rule
 
     # -- bookkeeping used by the submodels ----------------------------------------------------
     def next_issue_id(self) -> int:
@@ -160,6 +169,8 @@ class CommunityModel(LazyResidents, mesa.Model):
         emerge_leaders(self)
         step_down_leaders(self)
         update_organisations(self)
+        for intervention in self.interventions:
+            intervention.after_step(self)
         self.ladder = ladder_shares(self.state.rung)
         self.datacollector.collect(self)
 
@@ -170,7 +181,9 @@ class CommunityModel(LazyResidents, mesa.Model):
         if len(self.attendees) == 0:
             return
         self.meetings = meetings = hold_meetings(self, self.attendees)
-        responses = officials_respond(self, meetings)
+        responses = officials_respond(meetings, gather_proposals(self, meetings),
+                                      self.public_good_member()[meetings.members], self.config.officials,
+                                      self.streams)
         s.meetings_attended[meetings.members] += 1
         s.last_took_part_step[meetings.members] = self.steps
         learn_from_meetings(self, meetings, responses)

@@ -1,17 +1,18 @@
 """Module-level reporters: one function per indicator of the per-step time series.
 
-Each takes the model and returns a number; :data:`REPORTERS` feeds Mesa's DataCollector, so the
-time series is ``model.datacollector.get_model_vars_dataframe()`` (one row per step).
+A weekly reporter takes the model and returns a number; :data:`sim.indicators.REPORTERS` feeds
+them to Mesa's DataCollector, so the time series is ``model.datacollector.get_model_vars_dataframe()``
+(one row per step). A run reporter takes the finished model and its time series and returns one
+value of ``summary.json``. Names, units and meanings are in :mod:`sim.indicators`.
 """
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
+import pandas as pd
 
 from sim.agents import Leader, Purpose
-from sim.ladder import community_rung
+from sim.ladder import community_rung, ladder_shares
 
 
 def gini(values: np.ndarray) -> float:
@@ -114,22 +115,41 @@ def open_issues(model) -> int:
     return len(model.open_issues())
 
 
-REPORTERS = {
-    "deliberation_day": deliberation_day,
-    "participation_rate": participation_rate,
-    "ever_attended_share": ever_attended_share,
-    "proposals": proposals,
-    "meetings_held": meetings_held,
-    **{f"rung_{k}": partial(rung_share, rung=k) for k in range(1, 9)},
-    "community_rung": current_community_rung,
-    "mean_efficacy": mean_efficacy,
-    "mean_trust": mean_trust,
-    "mean_satisfaction": mean_satisfaction,
-    "organisations_recreational": partial(organisations_with, purpose=Purpose.RECREATIONAL),
-    "organisations_public_good": partial(organisations_with, purpose=Purpose.PUBLIC_GOOD),
-    "organisation_members": organisation_members,
-    "leaders": leaders,
-    "attendance_gini": attendance_gini,
-    "mean_chair_distance": mean_chair_distance,
-    "open_issues": open_issues,
-}
+# -- run reporters: one value per run, from the finished model and its time series (summary.json) --
+def at_end(reporter):
+    """A run reporter giving a weekly reporter's value after the last step."""
+    def run_reporter(model, ts: pd.DataFrame):
+        return reporter(model)
+    return run_reporter
+
+
+def final_ladder(model, ts: pd.DataFrame) -> list[float]:
+    """Shares of residents by the highest rung reached, rungs 1..8."""
+    return [float(x) for x in ladder_shares(model.state.rung)]
+
+
+def recent_participation_rate(model, ts: pd.DataFrame) -> float:
+    """Mean ``participation_rate`` over the deliberation days among the last ``ladder.window``
+    steps (days nobody came count as 0); 0.0 when there were none."""
+    window = ts[ts["step"] > model.steps - model.config.ladder.window]
+    meeting_days = window[window["deliberation_day"] == 1]
+    return float(meeting_days["participation_rate"].mean()) if len(meeting_days) else 0.0
+
+
+def run_total(column: str):
+    """A run reporter summing a weekly column over the run (0 for a run of no steps)."""
+    def run_reporter(model, ts: pd.DataFrame) -> int:
+        return int(ts[column].sum()) if len(ts) else 0
+    run_reporter.__doc__ = f"Sum of the weekly ``{column}`` over the run."
+    return run_reporter
+
+
+def meeting_groups_total(model, ts: pd.DataFrame) -> int:
+    """Discussion groups held over the run (the rows of ``meetings.parquet``), lone members included."""
+    return int(sum(len(frame) for frame in model.meeting_log))
+
+
+def run_chair_distance(model, ts: pd.DataFrame) -> float | None:
+    """Mean ``chair_distance`` over every chaired group of the run with a defined distance (None if none)."""
+    distances = model.meetings_frame()["chair_distance"].dropna()
+    return float(distances.mean()) if len(distances) else None

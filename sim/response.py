@@ -30,7 +30,9 @@ from sim.ladder import Response, Rung, meeting_rungs
 
 if TYPE_CHECKING:
     from sim.agents import Official
+    from sim.config import OfficialsConfig
     from sim.model import CommunityModel
+    from sim.streams import Streams
 
 
 @dataclass
@@ -55,34 +57,59 @@ def official_in_charge(model: CommunityModel, issue) -> Official:
     return model.cadres[first_courtyard % len(model.cadres)]
 
 
-def officials_respond(model: CommunityModel, meetings: Meetings) -> Responses:
-    """Decide every proposal (vectorised over groups); groups without a proposal get rung 3."""
-    n, streams = meetings.n_groups, model.streams
-    threat = model.config.officials.threat_effect
-    params = np.zeros((n, 5))  # responsiveness, load, openness, power_retained, official_view
+OFFICIAL_TRAITS = np.dtype([("responsiveness", float), ("admin_load", float), ("openness", float),
+                            ("power_retained", float), ("official_view", float)])
+"""Per discussion group: the traits of the official in charge and the issue's official view."""
+
+
+@dataclass
+class Proposals:
+    """What reaches officials, per discussion group: ``traits`` (a record array of
+    :data:`OFFICIAL_TRAITS`), ``turnout`` (share of the issue's touched residents who attended) and
+    ``stream_key`` (names the group in the random streams: the issue's key ^ its number)."""
+
+    traits: np.ndarray
+    turnout: np.ndarray
+    stream_key: np.ndarray
+
+
+def gather_proposals(model: CommunityModel, meetings: Meetings) -> Proposals:
+    """Look up, for every group, the official in charge of its issue and the issue's turnout."""
+    n = meetings.n_groups
+    traits = np.zeros(n, dtype=OFFICIAL_TRAITS)
     turnout = np.zeros(n)
-    group_key = np.zeros(n, dtype=np.uint64)  # names each group in the streams: issue key ^ its number
+    stream_key = np.zeros(n, dtype=np.uint64)
     for issue_id in np.unique(meetings.issue_id):
         issue = model.issues[int(issue_id)]
         o = official_in_charge(model, issue)
         sel = meetings.issue_id == issue_id
-        params[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
+        traits[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
         turnout[sel] = min(1.0, meetings.size[sel].sum() / max(1, len(issue.touched)))
-        group_key[sel] = np.uint64(issue.stream_key) ^ np.arange(sel.sum(), dtype=np.uint64)
-    resp, load, openness, retained, view = params.T
-    residents_decide = streams.uniform("response.who_decides", group_key) >= retained
-    p_respond = np.clip(resp * (1 - load) + threat * turnout, 0, 1)
-    responded = residents_decide | (streams.uniform("response.respond", group_key) < p_respond)
-    p_adopt = openness * (1 - np.abs(np.nan_to_num(meetings.proposal) - view))
-    adopted = residents_decide | (responded & (streams.uniform("response.adopt", group_key) < p_adopt))
+        stream_key[sel] = np.uint64(issue.stream_key) ^ np.arange(sel.sum(), dtype=np.uint64)
+    return Proposals(traits, turnout, stream_key)
+
+
+def officials_respond(meetings: Meetings, proposals: Proposals, public_good_member: np.ndarray,
+                      rules: OfficialsConfig, streams: Streams) -> Responses:
+    """Decide every proposal (vectorised over groups); groups without a proposal get rung 3.
+
+    ``public_good_member`` holds, per attendee of ``meetings``, whether they belong to a
+    public-good organisation; ``rules`` gives threat_effect and the partnership and delegation
+    thresholds; the draws come from ``streams`` keyed by ``proposals.stream_key``.
+    """
+    n, t, key = meetings.n_groups, proposals.traits, proposals.stream_key
+    retained = t["power_retained"]
+    residents_decide = streams.uniform("response.who_decides", key) >= retained
+    p_respond = np.clip(t["responsiveness"] * (1 - t["admin_load"]) + rules.threat_effect * proposals.turnout, 0, 1)
+    responded = residents_decide | (streams.uniform("response.respond", key) < p_respond)
+    p_adopt = t["openness"] * (1 - np.abs(np.nan_to_num(meetings.proposal) - t["official_view"]))
+    adopted = residents_decide | (responded & (streams.uniform("response.adopt", key) < p_adopt))
     response = np.where(adopted, Response.ADOPTED,
                         np.where(responded, Response.PARTLY_ADOPTED, Response.IGNORED)).astype(np.int8)
-    in_public_good_org = model.public_good_member()[meetings.members]
-    carried_out = np.bincount(meetings.member_group, weights=in_public_good_org, minlength=n) > 0
-    cfg = model.config.officials
+    carried_out = np.bincount(meetings.member_group, weights=public_good_member, minlength=n) > 0
     rung = meeting_rungs(response, meetings.steered, retained, carried_out,
-                         cfg.partnership_threshold, cfg.delegation_threshold)
+                         rules.partnership_threshold, rules.delegation_threshold)
     no_proposal = ~meetings.has_proposal
     rung[no_proposal] = Rung.INFORMING
     response[no_proposal] = Response.IGNORED
-    return Responses(response, retained, carried_out & ~no_proposal, rung)
+    return Responses(response, retained.copy(), carried_out & ~no_proposal, rung)

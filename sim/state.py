@@ -2,6 +2,8 @@
 
 Submodels update these arrays vectorised (numpy); a :class:`sim.agents.Resident` is a real Mesa
 agent whose attributes are views onto its row, so rules stay readable and sweeps stay fast.
+``is_leader`` is read-only: a resident leads exactly while a :class:`sim.agents.Leader` role
+points at them (the role writes it through :meth:`ResidentState.set_leader_role`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,18 @@ class ResidentState:
     meetings_attended: np.ndarray
     rung: np.ndarray
     rung_now: np.ndarray
+
+    def __post_init__(self) -> None:
+        # who leads has one writer, the Leader role (sim.agents.Leader): rules read a read-only view
+        self._leads = np.array(self.is_leader, dtype=bool)
+        self.is_leader = self._leads.view()
+        self.is_leader.flags.writeable = False
+
+    def set_leader_role(self, row: int, influence: float | None) -> None:
+        """Only :class:`sim.agents.Leader` calls this: ``row`` takes the role with ``influence``, or
+        leaves it (``None``: influence back to 0)."""
+        self._leads[row] = influence is not None
+        self.influence[row] = 0.0 if influence is None else influence
 
     @property
     def n(self) -> int:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from sim.agents import Leader
 from sim.deliberation import discuss, form_groups, group_issue, pick_chairs, place_leaders
 from sim.leadership import promote
 
@@ -67,14 +68,15 @@ def _discussion(make_model, opinions, chair_influence=None, **deliberation):
     k = len(opinions)
     members = np.arange(k)
     model.state.opinion[members] = opinions
-    chair = np.array([-1])
+    is_chair = np.zeros(k, dtype=bool)
     if chair_influence is not None:
-        model.state.is_leader[0] = True
-        model.state.influence[0] = chair_influence
-        chair = np.array([0])
+        Leader(model, model.residents[0], chair_influence)
+        is_chair[0] = True
     before = model.state.opinion[members].copy()
-    out = discuss(model, members, np.zeros(k, dtype=np.int64), chair)
-    return model, before, model.state.opinion[members].copy(), out
+    after, out = discuss(before, model.state.influence[members], np.zeros(k, dtype=np.int64), is_chair, 1,
+                         model.deliberation_rules)
+    np.testing.assert_array_equal(model.state.opinion[members], before)  # discuss reads, never writes, its inputs
+    return model, before, after, out
 
 
 OPINIONS = [0.9, 0.1, 0.2, 0.3, 0.25, 0.15, 0.35]
@@ -132,9 +134,10 @@ def test_confidence_bound_excludes_distant_members(make_model):
 def test_a_lone_chair_keeps_their_opinion_under_full_facilitation(make_model):
     model = make_model(leaders={"n_initial": 0}, deliberation={"facilitation": 1.0})
     model.state.opinion[0] = 0.8
-    model.state.is_leader[0], model.state.influence[0] = True, 1.0
-    out = discuss(model, np.array([0]), np.array([0]), np.array([0]))
-    assert model.state.opinion[0] == pytest.approx(0.8)  # nobody to listen to
+    Leader(model, model.residents[0], 1.0)
+    after, out = discuss(model.state.opinion[:1], model.state.influence[:1], np.array([0]), np.array([True]), 1,
+                         model.deliberation_rules)
+    assert after[0] == pytest.approx(0.8)  # nobody to listen to
     assert out["chair_opinion"][0] == pytest.approx(0.8)
 
 
@@ -267,7 +270,8 @@ def test_meeting_rows_are_consistent(make_model):
 def test_a_lone_chairs_group_has_no_members_mean(make_model):
     model = make_model(leaders={"n_initial": 0})
     model.state.opinion[0] = 0.8
-    model.state.is_leader[0], model.state.influence[0] = True, 1.0
-    out = discuss(model, np.array([0]), np.array([0]), np.array([0]))
+    Leader(model, model.residents[0], 1.0)
+    _, out = discuss(model.state.opinion[:1], model.state.influence[:1], np.array([0]), np.array([True]), 1,
+                     model.deliberation_rules)
     assert np.isnan(out["initial_mean"][0]) and np.isnan(out["final_mean"][0])
     assert not out["steered"][0]

@@ -14,7 +14,8 @@ from sim.config import validate_config
 from sim.experiments.config import validate_experiment
 from sim.experiments.estimators import treated_panel
 from sim.experiments.experiment import analyse, prepare, simulate
-from sim.experiments.measurement import MEASURES, measure, period_of_step, period_start_step
+from sim.experiments.measurement import measure, period_of_step, period_start_step
+from sim.indicators import MEASURES
 from sim.experiments.poll import Poll, single_peaked
 from sim.experiments.population import draw_population
 from sim.experiments.truth import PotentialOutcomes, true_effect, true_event_effects

@@ -204,3 +204,31 @@ def test_programmes_act_in_the_order_listed(make_model):
     assert [iv.name for iv in model.interventions] == list(ivs)
     model = make_model(interventions=dict(reversed(list(ivs.items()))))
     assert [iv.name for iv in model.interventions] == list(reversed(list(ivs)))
+
+
+# -- the after-step hook ------------------------------------------------------------------------
+def test_after_step_runs_at_the_end_of_every_step_before_the_week_is_recorded(make_model):
+    from sim.interventions.base import REGISTRY, Intervention
+
+    seen = []
+
+    class Watcher(Intervention):
+        name = "test_after_step_watcher"
+
+        def after_step(self, model):
+            seen.append((model.steps, len(model.datacollector.model_vars["leaders"])))
+
+    try:
+        model = make_model()
+        model.interventions.append(Watcher(Watcher.Params()))
+        model.run_for(3)
+    finally:
+        del REGISTRY[Watcher.name]
+    assert seen == [(1, 0), (2, 1), (3, 2)]  # week k's row is recorded after the hook
+
+
+def test_the_leader_assignment_in_force_is_kept_once(make_model):
+    model = make_model()
+    model.leader_assignment = "random"
+    assert model.deliberation_rules.leader_assignment == "random"
+    assert model.config.deliberation.leader_assignment == "self_selected"  # the config stays as run

@@ -186,3 +186,28 @@ def test_trust_and_satisfaction_follow_the_response(make_model):
         untouched = touched_by == 0
         np.testing.assert_array_equal(s.trust[untouched & ~attended], trust[untouched & ~attended])
     assert days >= 5
+
+
+def test_officials_respond_reads_only_its_explicit_inputs():
+    """Named traits per group: an official who keeps no power leaves every decision to residents;
+    one who keeps it all and never responds ignores every proposal."""
+    from sim.config import OfficialsConfig
+    from sim.deliberation import Meetings
+    from sim.response import OFFICIAL_TRAITS, Proposals, officials_respond
+    from sim.streams import Streams
+
+    n = 4
+    meetings = Meetings(issue_id=np.zeros(n, dtype=np.int64), size=np.full(n, 3), chair=np.full(n, -1),
+                        chair_opinion=np.full(n, np.nan), initial_mean=np.full(n, 0.5), final_mean=np.full(n, 0.5),
+                        proposal=np.full(n, 0.5), steered=np.zeros(n, dtype=bool),
+                        members=np.arange(3 * n), member_group=np.repeat(np.arange(n), 3))
+    traits = np.zeros(n, dtype=OFFICIAL_TRAITS)
+    assert OFFICIAL_TRAITS.names == ("responsiveness", "admin_load", "openness", "power_retained", "official_view")
+    rules = OfficialsConfig(threat_effect=0.0)
+    proposals = Proposals(traits, np.zeros(n), np.arange(n, dtype=np.uint64))
+    nobody_organised = np.zeros(3 * n, dtype=bool)
+    shared = officials_respond(meetings, proposals, nobody_organised, rules, Streams(1))
+    assert (shared.response == Response.ADOPTED).all() and (shared.power_retained == 0).all()
+    traits["power_retained"] = 1.0
+    kept = officials_respond(meetings, proposals, nobody_organised, rules, Streams(1))
+    assert (kept.response == Response.IGNORED).all()

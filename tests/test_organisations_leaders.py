@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.agents import Leader, Organisation, Purpose, Resident
 
@@ -190,3 +191,19 @@ def test_agent_kinds_and_resident_views(make_model):
         assert leader.resident.organisation is leader.organisation
         assert leader.resident.idx in leader.organisation.members
     assert sum(not res.is_leader for res in model.residents) == model.state.n - 10
+
+
+def test_who_leads_is_kept_once_by_the_leader_role(make_model):
+    from sim.agents import Leader
+
+    model = make_model()
+    model.run_for(20)
+    rows = sorted(ldr.resident.idx for ldr in model.agents_by_type[Leader])
+    assert rows == list(np.flatnonzero(model.state.is_leader))
+    assert all(model.residents[r].is_leader for r in rows)
+    with pytest.raises(ValueError, match="read-only"):
+        model.state.is_leader[0] = True
+    leader = model.agents_by_type[Leader][0]
+    row = leader.resident.idx
+    leader.step_down()
+    assert not model.state.is_leader[row] and model.state.influence[row] == 0 and not model.residents[row].is_leader

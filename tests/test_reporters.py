@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from sim.agents import Leader, Purpose
-from sim.reporters import REPORTERS, gini, gini_of_counts
+from sim.indicators import REPORTERS
+from sim.reporters import gini, gini_of_counts
 
 
 def gini_by_pairs(x):

@@ -3,6 +3,7 @@ and the sensitivity indices of a Sobol' design."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import prim
@@ -29,13 +30,20 @@ def sobol_sweep(run_sim, tmp_path_factory):
 
 def test_report_renders_every_figure(sobol_sweep, capsys):
     assert analysis_main(["report", str(sobol_sweep)]) == 0
-    assert capsys.readouterr().out.strip() == str(sobol_sweep / "report.html")
+    printed = capsys.readouterr()
+    assert printed.out.strip() == str(sobol_sweep / "report.html")
     page = (sobol_sweep / "report.html").read_text()
     figures = ["ladder", "timeseries", "heatmap", "sensitivity"] + (["prim"] if prim.available() else [])
     for name in figures:
         assert f'<img alt="{name}" src="data:image/png;base64,' in page
         assert (sobol_sweep / "report" / f"{name}.png").read_bytes().startswith(PNG)
-    assert sorted(p.stem for p in (sobol_sweep / "report").iterdir()) == sorted(figures)
+    written = sorted(p.name for p in (sobol_sweep / "report").iterdir())
+    assert written == sorted([f"{name}.png" for name in figures] + ["sensitivity_indices.csv"])
+    indices = pd.read_csv(sobol_sweep / "report" / "sensitivity_indices.csv", keep_default_na=False)
+    assert {"outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf", "warning"} <= set(indices.columns)
+    warned = indices[indices["warning"] != ""]
+    assert len(warned) > 0  # a Sobol' design of n=4 cannot give readable indices
+    assert printed.err.count("warning: ") == len(warned) and "too uncertain to read" in page
     assert page.count("<img") == len(figures)
     for words in ("Ladder of participation", "first-order", "S1_conf", "ST_conf", "noise share",
                   "officials.power_retained", "32"):

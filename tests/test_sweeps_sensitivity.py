@@ -62,3 +62,41 @@ def test_row_means_average_replications():
     means, noise = row_means(results, "y", 2)
     np.testing.assert_allclose(means, [2.0, 5.0])
     assert noise == pytest.approx(0.5 / 2.75)  # within-row variance 0.5 of run variance 2.75
+
+
+def test_sobol_indices_from_too_few_rows_carry_a_warning():
+    design = make_design("sobol", parse_bounds(PARAMS), 8, seed=1)
+    out = analyse(toy_results(design, linear, noise=0.3), design.table, design.info, "y")
+    table = out["table"]
+    assert (table["warning"] != "").any() and "too uncertain to read" in out["warning"]
+    for row in table[table["warning"] != ""].itertuples():
+        assert row.S1_conf > 0.1 or row.ST_conf > 0.1 or row.ST > 1 or row.S1 + row.S1_conf < 0
+
+
+def test_sobol_indices_from_enough_rows_carry_none():
+    design = make_design("sobol", parse_bounds(PARAMS), 1024, seed=2)
+    out = analyse(toy_results(design, linear, noise=0.0), design.table, design.info, "y")
+    assert out["warning"] == "" and (out["table"]["warning"] == "").all()
+
+
+def test_prim_limits_are_snapped_to_observed_levels():
+    from analysis.prim import snap_to_data
+
+    levels = pd.Series([0.1, 0.3, 0.5, 0.7, 0.9] * 4)
+    assert snap_to_data(levels, 0.2, 0.796) == (0.3, 0.7)  # the same runs, at the data's own thresholds
+    assert snap_to_data(levels, 0.1, 0.9) == (0.1, 0.9)
+
+
+def test_prim_reports_a_box_at_the_design_levels():
+    from analysis import prim
+
+    if not prim.available():
+        pytest.skip("ema-workbench is not installed")
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"officials.power_retained": rng.choice([0.1, 0.3, 0.5, 0.7, 0.9], 400),
+                      "community.interest_mean": rng.uniform(0, 1, 400)})
+    rung = np.where(x["officials.power_retained"] <= 0.3, 6, 4)
+    found = prim.discover(x.assign(community_rung=rung), list(x.columns))
+    limits = found["limits"].set_index("parameter")
+    assert limits.loc["officials.power_retained", "high"] == 0.3  # PRIM's own edge lies between 0.3 and 0.5
+    assert set(limits["low"]) | set(limits["high"]) <= set(x["officials.power_retained"]) | set(x["community.interest_mean"])

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pyabc
 
+from sim.atomic import write_text
 from sim.calibration.config import CalibrationPlan
 from sim.calibration.targets import scaled_distance, simulated_statistics
 from sim.schema import ConfigError
@@ -98,9 +99,7 @@ def _sampler(plan: CalibrationPlan) -> pyabc.sampler.Sampler:
 
 
 def _write_state(folder: Path, data: dict) -> None:
-    tmp = folder / f".{STATE}.tmp"
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, folder / STATE)
+    write_text(folder / STATE, json.dumps(data, indent=2) + "\n")
 
 
 def _finished(plan: CalibrationPlan, history: pyabc.History) -> bool:

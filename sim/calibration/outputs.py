@@ -20,9 +20,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import sim
+from sim.atomic import publish, staged
 from sim.calibration.abc import run_statistics
 from sim.calibration.config import CalibrationPlan
 from sim.experiments.seeds import generator, model_seed
@@ -203,8 +201,7 @@ def write_outputs(plan: CalibrationPlan, history: pyabc.History, folder: Path, s
         "ppc_inside_90": int(tables["ppc"]["inside_90"].sum()),
         "seconds": time.perf_counter() - started,
     }
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder))
-    try:
+    with staged(folder) as tmp:
         post.to_parquet(tmp / "posterior.parquet", index=False)
         for name in ("posterior_summary", "generations", "ppc"):
             tables[name].to_csv(tmp / f"{name}.csv", index=False)
@@ -212,8 +209,5 @@ def write_outputs(plan: CalibrationPlan, history: pyabc.History, folder: Path, s
         ppc_figure(tables["ppc"], tmp / "ppc.png")
         (tmp / "report.html").write_text(report_html(plan, summary, tables, tmp), encoding="utf-8")
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        for name in OUTPUT_FILES:  # summary.json last
-            os.replace(tmp / name, folder / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, folder, OUTPUT_FILES)  # summary.json last
     return summary

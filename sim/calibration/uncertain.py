@@ -17,9 +17,6 @@ draw (paired), and the spread over draws is its calibration uncertainty.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 import sim
+from sim.atomic import publish, staged
 from sim.calibration.posterior import draw_parameters
 from sim.config import validate_config
 from sim.experiments.seeds import generator, model_seed
@@ -60,11 +58,6 @@ def _run_one(config, scenario: str | None) -> dict:
     return summarise(model, scenario=scenario)
 
 
-def _move_into(tmp: Path, outdir: Path, names: list[str]) -> None:
-    for name in names:  # summary.json last
-        os.replace(tmp / name, outdir / name)
-
-
 def run_scenario(raw: dict, folder: str | Path, n: int, outdir: Path, scenario: str | None,
                  n_jobs: int = -1) -> dict:
     """Run the composed config ``raw`` once per posterior draw; write the table and the summary."""
@@ -82,14 +75,10 @@ def run_scenario(raw: dict, folder: str | Path, n: int, outdir: Path, scenario: 
     summary = {"version": sim.__version__, "scenario": scenario, "seed": seed, "calibration": str(folder),
                "draws": n, "parameters": list(draws[0]),
                "indicators": {i: _spread(table[i]) for i in INDICATORS}}
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         table.to_parquet(tmp / "posterior_runs.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        _move_into(tmp, outdir, ["posterior_runs.parquet", "summary.json"])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, ["posterior_runs.parquet", "summary.json"])  # summary.json last
     return summary
 
 
@@ -125,11 +114,8 @@ def run_experiment(raw: dict, experiment: dict, folder: str | Path, n: int, outd
     summary = {"version": sim.__version__, "experiment": plans[0].exp.name, "seed": seed,
                "calibration": str(folder), "draws": n, "parameters": list(draws[0]),
                "folders": [f"draw_{k:03d}" for k in range(n)]}
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         combined.to_csv(tmp / "effects_posterior.csv", index=False)
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        _move_into(tmp, outdir, ["effects_posterior.csv", "summary.json"])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, ["effects_posterior.csv", "summary.json"])  # summary.json last
     return summary

@@ -18,7 +18,7 @@ from typing import Any
 from sim.config import ModelConfig
 from sim.experiments.designs import DESIGN_KINDS, Design, Limits, build_design
 from sim.experiments.estimators import ESTIMATORS, POINT_ESTIMATORS
-from sim.experiments.measurement import MEASURES
+from sim import indicators  # a module reference: sim.indicators imports this package
 from sim.schema import ConfigError, build, param, probability
 
 KINDS = ("communities", "poll")
@@ -162,7 +162,7 @@ class ExperimentConfig:
         if self.kind == "poll":
             return tuple(f"{m}_{issue}" for issue in self.poll.issues
                          for m in ("opinion", "support", "single_peaked"))
-        return tuple(MEASURES)
+        return tuple(indicators.MEASURES)
 
 
 def validate_experiment(raw: Mapping | None, base: ModelConfig) -> ExperimentConfig:

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.atomic import publish, staged
 from sim.config import ModelConfig, as_plain, validate_config
 from sim.experiments.config import ExperimentConfig, validate_experiment
 from sim.experiments.designs import Design, UnitTable
@@ -267,9 +265,7 @@ def write_outputs(plan: Plan, results: Results, outdir: Path, seconds: float) ->
     """Write every file, completely or not at all (``summary.json`` last marks completion)."""
     from sim.experiments.report import write_report
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=outdir))
-    try:
+    with staged(outdir) as tmp:
         results.effects.to_csv(tmp / "effects.csv", index=False)
         results.events.to_csv(tmp / "event_study.csv", index=False)
         if results.operating is not None:
@@ -290,10 +286,7 @@ def write_outputs(plan: Plan, results: Results, outdir: Path, seconds: float) ->
             "config": {"experiment": experiment_as_plain(plan.exp), "community": as_plain(plan.base)},
         }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_plain) + "\n")
-        for name in summary["files"]:  # summary.json last
-            os.replace(tmp / name, outdir / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, outdir, summary["files"])  # summary.json last
     return summary
 
 

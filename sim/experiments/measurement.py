@@ -3,7 +3,8 @@
 A run of ``steps`` weeks is cut into ``n_periods`` periods of near-equal length: step s
 (1-based) belongs to period floor((s - 1) n_periods / steps) (0-based). Each measure turns one
 community run into one number per period; the panel of an experiment is these numbers for every
-community and period. A measure with nothing to measure in a period (no meetings) is NaN.
+community and period. A measure with nothing to measure in a period (no meetings) is NaN. The
+measures, with their units, are the ``period`` indicators of :mod:`sim.indicators`.
 
 =====================  ======================================================================
 ``satisfaction``       mean residents' satisfaction, averaged over the period's weeks (Gulou's
@@ -109,22 +110,9 @@ def chair_distance(model: CommunityModel, ts: pd.DataFrame, period: np.ndarray, 
     return out
 
 
-MEASURES = {
-    "satisfaction": from_timeseries("mean_satisfaction", "mean"),
-    "trust": from_timeseries("mean_trust", "mean"),
-    "efficacy": from_timeseries("mean_efficacy", "mean"),
-    "participation": from_timeseries("participation_rate", "mean"),
-    "ever_attended": from_timeseries("ever_attended_share", "last"),
-    "self_governance": from_timeseries(ladder_index, "last"),
-    "proposals": proposals_per_thousand,
-    "organisations": from_timeseries("organisations_public_good", "last"),
-    "leader_share": leader_share,
-    "chair_distance": chair_distance,
-}
-
-
 def measure(model: CommunityModel, names: tuple[str, ...], n_periods: int) -> dict[str, np.ndarray]:
     """The named measures of a finished run, one array of ``n_periods`` values each."""
+    from sim.indicators import MEASURES  # the registry is built from this module's functions
     ts = model.timeseries()
     period = period_of_step(ts["step"].to_numpy(), model.config.steps, n_periods)
     return {name: MEASURES[name](model, ts, period, n_periods) for name in names}

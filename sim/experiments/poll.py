@@ -33,35 +33,14 @@ from __future__ import annotations
 
 import dataclasses
 import zlib
-from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 
-from sim.config import DeliberationConfig, ModelConfig
+from sim.config import ModelConfig
 from sim.deliberation import discuss
 from sim.experiments.config import ExperimentConfig, PollIssue
 from sim.experiments.seeds import generator
 from sim.state import beta_draws
-
-
-@dataclass
-class _RoomState:
-    opinion: np.ndarray
-    influence: np.ndarray
-
-
-@dataclass
-class Room:
-    """The part of a model :func:`sim.deliberation.discuss` reads: the discussion rules in force
-    and the participants' current values on one dimension."""
-
-    deliberation_rules: DeliberationConfig
-    state: _RoomState
-
-    @property
-    def config(self) -> SimpleNamespace:
-        return SimpleNamespace(deliberation=self.deliberation_rules)
 
 
 def single_peaked(utility: np.ndarray) -> np.ndarray:
@@ -114,10 +93,8 @@ class Poll:
         """The model's discussion rule on one dimension, moderators neutral (no chair)."""
         cfg = dataclasses.replace(self.deliberation,
                                   susceptibility=self.deliberation.susceptibility * (1 - spec.salience))
-        room = Room(cfg, _RoomState(values.copy(), np.zeros(len(values))))
-        members = np.arange(len(values))
-        discuss(room, members, group, np.full(int(group.max()) + 1, -1))
-        return room.state.opinion
+        nobody = np.zeros(len(values), dtype=bool)
+        return discuss(values, np.zeros(len(values)), group, nobody, int(group.max()) + 1, cfg)[0]
 
     def observed(self, first: np.ndarray) -> dict[str, np.ndarray]:
         treated = np.flatnonzero(first >= 0)

@@ -19,12 +19,24 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sim.indicators import PERIOD, unit_of
+
 TRUTH_COLOUR, ESTIMATE_COLOUR = "#c0392b", "#1f4e79"
 
 
 def _save(fig: Figure, path: Path) -> None:
     FigureCanvasAgg(fig)
     fig.savefig(path, dpi=110, bbox_inches="tight")
+
+
+POLL_UNITS = {"opinion": "scale 0-1", "support": "share of participants", "single_peaked": "share of participants"}
+
+
+def outcome_unit(outcome: str) -> str:
+    """The unit of an experiment outcome: a measure's (sim.indicators) or a poll answer's."""
+    found = unit_of(outcome, PERIOD)
+    answers = [unit for answer, unit in POLL_UNITS.items() if outcome.startswith(answer + "_")]
+    return found or (answers[0] if answers else "outcome units")
 
 
 def event_study_figure(events: pd.DataFrame, path: Path) -> None:
@@ -43,7 +55,7 @@ def event_study_figure(events: pd.DataFrame, path: Path) -> None:
             ax.axvline(-0.5, color="grey", lw=0.7, ls="--")
             ax.set_title(f"{design}: {outcome}", fontsize=9)
             ax.tick_params(labelsize=7)
-        axes[i][0].set_ylabel("effect", fontsize=8)
+        axes[i][0].set_ylabel(f"effect ({outcome_unit(outcome)})", fontsize=8)
     for ax in axes[-1]:
         ax.set_xlabel("periods since treatment", fontsize=8)
     axes[0][0].legend(fontsize=7)
@@ -65,6 +77,7 @@ def estimates_figure(effects: pd.DataFrame, path: Path) -> None:
         if k == 0:
             ax.set_yticks(y, [f"{a} / {b}" for a, b in zip(d["design"], d["estimator"])], fontsize=7)
         ax.set_title(outcome, fontsize=9)
+        ax.set_xlabel(f"effect ({outcome_unit(outcome)})", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
     axes[0].legend(fontsize=7)
     _save(fig, path)
@@ -85,17 +98,20 @@ def replications_figure(operating: pd.DataFrame, confidence: float, path: Path) 
         ax.set_xlim(0, 1)
         ax.set_yticks(y, labels, fontsize=7)
         ax.set_title(f"{outcome}: coverage of the {confidence:.0%} interval", fontsize=9)
+        ax.set_xlabel("share of replications covering the truth", fontsize=8)
         ax = axes[i][1]
         ax.errorbar(d["bias"], y, xerr=d["sd_estimate"], fmt="o", ms=4, color=ESTIMATE_COLOUR, capsize=2)
         ax.axvline(0, color=TRUTH_COLOUR, lw=1, ls="--")
         ax.set_yticks(y, [])
         ax.set_title("mean bias (bars: sd of the estimates)", fontsize=9)
+        ax.set_xlabel(f"bias ({outcome_unit(outcome)})", fontsize=8)
         for a in axes[i]:
             a.tick_params(axis="x", labelsize=7)
     _save(fig, path)
 
 
-def power_figure(power: pd.DataFrame, mde: pd.DataFrame, target: float, label: str, path: Path) -> None:
+def power_figure(power: pd.DataFrame, mde: pd.DataFrame, target: float, label: str, path: Path,
+                 unit: str = "outcome units") -> None:
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     left, right = fig.subplots(1, 2)
     additive = power["effect"] == "additive"
@@ -110,14 +126,14 @@ def power_figure(power: pd.DataFrame, mde: pd.DataFrame, target: float, label: s
     left.axhline(target, color="grey", ls="--", lw=0.8)
     left.set_ylim(0, 1)
     left.set_xlabel(label)
-    left.set_ylabel("power")
+    left.set_ylabel("power (share of replications rejecting no effect)")
     left.legend(fontsize=7)
     right.plot(mde["n_treated"], mde["mde_bloom"], "o-", label="Bloom: 2.8 x design SE")
     right.plot(mde["n_treated"], mde["mde_simulated"], "s--", label="simulated")
     if len(sim):
         right.axhline(abs(sim["effect_size"].mean()), color=TRUTH_COLOUR, lw=1, label="|simulated bundle's effect|")
     right.set_xlabel(label)
-    right.set_ylabel(f"minimum detectable effect ({target:.0%} power)")
+    right.set_ylabel(f"minimum detectable effect ({unit}, {target:.0%} power)")
     right.legend(fontsize=7)
     _save(fig, path)
 
@@ -176,7 +192,7 @@ def write_report(outdir: Path, plan, results) -> Path:
         parts.append(f"<h2>Power: {html.escape(exp.power.design)} design, {html.escape(exp.power.estimator)}, "
                      f"{html.escape(exp.power.outcome)}</h2>")
         power_figure(results.power, results.mde, exp.power.target_power, design.treated_label,
-                     outdir / "power_curve.png")
+                     outdir / "power_curve.png", outcome_unit(exp.power.outcome))
         parts.append(_image(outdir / "power_curve.png", "Power curve and minimum detectable effect"))
         parts.append(_table(results.mde))
         power = results.power.assign(scenario=[

@@ -4,7 +4,8 @@ To add a programme: write one module here with a subclass of :class:`Interventio
 a ``Params`` dataclass deriving from :class:`InterventionParams`, and ``apply`` and/or ``step``)
 and one YAML file ``conf/interventions/<name>.yaml`` with its defaults. The class registers
 itself by its ``name``; the model builds every configured intervention and calls its ``step``
-at the start of each model step, in the order they are listed.
+at the start of each model step and its ``after_step`` at the end (after organisations update,
+before the week is recorded), in the order they are listed.
 """
 
 from __future__ import annotations
@@ -140,6 +141,10 @@ class Intervention:
         """Called at the start of every model step; by default applies when the schedule fires."""
         if self.schedule.fires(model.steps):
             self.apply(model, select_target(model, self.params.target, self.streams))
+
+    def after_step(self, model: CommunityModel) -> None:
+        """Called at the end of every model step, before the week's row is recorded; does nothing
+        by default (e.g. a programme that reads what this week's meetings did)."""
 
     def apply(self, model: CommunityModel, target: Target) -> None:
         """What the programme does on a step it fires."""

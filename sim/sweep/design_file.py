@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.atomic import publish, staged
 from sim.config import validate_config
 from sim.schema import ConfigError
 from sim.sweep.parameters import with_values
@@ -147,16 +146,13 @@ def write_design(path: str | Path, design: Design) -> None:
     path = Path(path)
     if path.suffix not in SUFFIXES:
         raise ConfigError("--out", str(path), "must end in .csv or .parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".partial-", dir=path.parent) as tmp:
-        table_tmp, info_tmp = Path(tmp) / path.name, Path(tmp) / info_path(path).name
+    with staged(path.parent) as tmp:
         if path.suffix == ".csv":
-            design.table.to_csv(table_tmp, index=False)
+            design.table.to_csv(tmp / path.name, index=False)
         else:
-            design.table.to_parquet(table_tmp, index=False)
-        info_tmp.write_text(json.dumps(design.info, indent=2) + "\n")
-        os.replace(table_tmp, path)
-        os.replace(info_tmp, info_path(path))
+            design.table.to_parquet(tmp / path.name, index=False)
+        (tmp / info_path(path).name).write_text(json.dumps(design.info, indent=2) + "\n")
+        publish(tmp, path.parent, (path.name, info_path(path).name))
 
 
 def n_chunks(n_rows: int, chunk_size: int) -> int:

@@ -2,7 +2,7 @@
 
 A job writes ``runs.parquet`` (one row per run), ``runs_timeseries.parquet`` (one row per run and
 step) and last ``runs.done.json`` (its run ids and timings) into its folder, through a temporary
-folder and ``os.replace``: a job folder with ``runs.done.json`` holds all of the job's rows, one
+folder and ``os.replace`` (:mod:`sim.atomic`): a job folder with ``runs.done.json`` holds all of the job's rows, one
 without it none. :func:`gather` concatenates the rows of every finished job of a sweep folder
 into ``results.parquet`` and ``timeseries_long.parquet`` and describes them in ``sweep.json``
 (``complete`` is false, and ``jobs_missing`` lists them, when jobs of the last multirun did not
@@ -13,10 +13,7 @@ that no stale table is left looking current; the jobs' own rows are never touche
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.atomic import publish, staged
 from sim.sweep.rows import ID_COLUMNS
 
 RUNS, RUNS_TIMESERIES, DONE = "runs.parquet", "runs_timeseries.parquet", "runs.done.json"
@@ -36,11 +34,6 @@ class NotASweep(ValueError):
     """A folder that is not a sweep folder, or holds no finished job."""
 
 
-def _replace_all(tmp: Path, dest: Path, names: Iterable[str]) -> None:
-    for name in names:  # in order: the last one marks completion
-        os.replace(tmp / name, dest / name)
-
-
 def _with_nullable_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame["design_row"] = frame["design_row"].astype("Int64")
     return frame
@@ -48,15 +41,11 @@ def _with_nullable_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_job(job_dir: Path, rows: list[dict], timeseries: list[pd.DataFrame], done: Mapping[str, Any]) -> None:
     """Write a job's rows, completely or not at all (``runs.done.json`` last)."""
-    job_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=job_dir))
-    try:
+    with staged(job_dir) as tmp:
         _with_nullable_rows(pd.DataFrame(rows)).to_parquet(tmp / RUNS, index=False)
         _with_nullable_rows(pd.concat(timeseries, ignore_index=True)).to_parquet(tmp / RUNS_TIMESERIES, index=False)
         (tmp / DONE).write_text(json.dumps(dict(done), indent=1) + "\n")
-        _replace_all(tmp, job_dir, (RUNS, RUNS_TIMESERIES, DONE))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, job_dir, (RUNS, RUNS_TIMESERIES, DONE))
 
 
 def read_done(job_dir: Path) -> dict | None:
@@ -135,14 +124,11 @@ def gather(sweep_dir: str | Path, expected_jobs: int | None = None) -> dict[str,
         rows_run = int(results["design_row"].nunique())
         info["design"] = {**design, "rows_run": rows_run, "rows_missing": design["rows"] - rows_run}
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=sweep_dir))
-        try:
+        with staged(sweep_dir) as tmp:
             results.to_parquet(tmp / RESULTS, index=False)
             timeseries.to_parquet(tmp / TIMESERIES_LONG, index=False)
             (tmp / SWEEP_INFO).write_text(json.dumps(info, indent=1) + "\n")
-            _replace_all(tmp, sweep_dir, (RESULTS, TIMESERIES_LONG, SWEEP_INFO))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            publish(tmp, sweep_dir, (RESULTS, TIMESERIES_LONG, SWEEP_INFO))
     except BaseException:
         for name in (SWEEP_INFO, RESULTS, TIMESERIES_LONG):  # stale tables must not pass for current
             (sweep_dir / name).unlink(missing_ok=True)
