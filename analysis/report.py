@@ -14,8 +14,6 @@ import html
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from matplotlib.figure import Figure
 from analysis import figures, prim
 from analysis.points import CITIZEN_POWER, numeric, point_table, varying, with_derived
 from analysis.sensitivity import IncompleteDesign, analyse
+from sim.atomic import publish, staged
 from sim.sweep.design_file import Design, read_design
 from sim.sweep.store import RESULTS, SWEEP_INFO, TIMESERIES_LONG, NotASweep, finished_jobs, gather, is_sweep_dir
 
@@ -205,8 +204,9 @@ def build_report(folder: str | Path, heatmap_axes: Sequence[str] | None = None) 
 
 
 def _write(folder: Path, page: Page, title: str) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-report-", dir=folder))
-    try:
+    """The figures folder and report.html, staged and moved into place (:mod:`sim.atomic`); the
+    figures folder is swapped whole, report.html moves last."""
+    with staged(folder, prefix=".partial-report-") as tmp:
         (tmp / FIGURES).mkdir()
         for name, data in page.pngs.items():
             (tmp / FIGURES / name).write_bytes(data)
@@ -215,7 +215,4 @@ def _write(folder: Path, page: Page, title: str) -> None:
         (tmp / REPORT).write_text(page.html(title))
         if (folder / FIGURES).exists():
             os.replace(folder / FIGURES, tmp / "previous")
-        os.replace(tmp / FIGURES, folder / FIGURES)
-        os.replace(tmp / REPORT, folder / REPORT)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        publish(tmp, folder, (FIGURES, REPORT))
