@@ -42,7 +42,9 @@ def composed(name: str, overrides: list[str]) -> dict:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    from sim.conf import CONF
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[f"experiment={name}", *overrides])
     return OmegaConf.to_container(cfg, resolve=True)
 
