@@ -10,6 +10,7 @@ an empty folder.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -27,7 +28,10 @@ SMALL = ("community.n_residents=120", "steps=6", "leaders.n_initial=4", "issues.
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
+    source = folder / "source"  # a clean copy: no build/ left over from an earlier build can slip in
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", "build", "*.egg-info", "__pycache__", ".git", ".pytest_cache", "outputs", "multirun", "test-artifacts"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(source)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr.lower(), done.stderr  # e.g. setuptools' license deprecations
