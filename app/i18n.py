@@ -46,7 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "settings_changed": {"en": "Settings changed: press Reset to start the community again with them.",
                          "zh": "设置已更改：按“重置”用新设置重新开始。"},
     "scenario": {"en": "Scenario", "zh": "情景"},
-    "scenario.tip": {"en": "A preset from scenarios/: sets the parameters and programmes below",
+    "scenario.tip": {"en": "A scenario preset (shipped, or your own in ./scenarios/): sets the parameters and programmes below",
                      "zh": "预设情景：设定下方的参数和干预项目"},
     "seed": {"en": "Seed", "zh": "随机种子"},
     "seed.tip": {"en": "The same seed and settings give the same community and the same run",

@@ -15,15 +15,15 @@ import copy
 import dataclasses
 import json
 import threading
-import typing
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
 from sim.conf import compose, known_scenarios
-from sim.config import DELIBERATION_MODES, LEADER_ASSIGNMENTS, ModelConfig, validate_config
+from sim.config import DELIBERATION_MODES, LEADER_ASSIGNMENTS, validate_config
 from sim.interventions import REGISTRY
 from sim.schema import ConfigError
+from sim.sweep.parameters import parameter_range
 
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_SEED = 42
@@ -47,14 +47,10 @@ class Control:
 
 
 def schema_bounds(key: str) -> tuple[float | None, float | None, bool]:
-    """(lo, hi, lo_open) of a dotted key, read from the config dataclasses' field metadata."""
-    cls: Any = ModelConfig
-    meta: dict = {}
-    for part in key.split("."):
-        f = {f.name: f for f in dataclasses.fields(cls)}[part]
-        meta = dict(f.metadata)
-        cls = typing.get_type_hints(cls)[part]
-    return meta.get("lo"), meta.get("hi"), bool(meta.get("lo_open"))
+    """(lo, hi, lo_open) of a dotted key: the range the sweeps use (:func:`sim.sweep.parameters.parameter_range`),
+    read from the config dataclasses' field metadata."""
+    r = parameter_range(key)
+    return r.lo, r.hi, r.lo_open
 
 
 def _slider(key: str, kind: str, lo: float, hi: float, step: float) -> Control:

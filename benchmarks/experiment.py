@@ -5,7 +5,7 @@
     python benchmarks/experiment.py --n-jobs 1 key=value ...   extra Hydra overrides
 
 The experiment is composed exactly as ``sim experiment=NAME`` composes it (Hydra's compose API,
-conf/config.yaml + conf/experiment/NAME.yaml + overrides) and run into a temporary folder.
+sim/conf/config.yaml + sim/conf/experiment/NAME.yaml + overrides) and run into a temporary folder.
 Figures are wall-clock seconds (``time.perf_counter``), Python imports excluded:
 
 * ``seconds``: validation and population + simulation + analysis + report, everything

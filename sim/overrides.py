@@ -27,7 +27,7 @@ from typing import Any
 from sim.schema import ConfigError
 
 SECTION, MAPPING, ENTRY, VALUE, OPTIONAL = "section", "mapping", "entry", "value", "optional"
-GROUPS = ("scenario", "interventions", "experiment")  # config groups of conf/config.yaml
+GROUPS = ("scenario", "interventions", "experiment")  # config groups of sim/conf/config.yaml
 
 
 def _roots() -> dict[str, Any]:

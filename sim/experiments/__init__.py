@@ -1,7 +1,7 @@
 """Social-lab experiments: many simulated communities (or poll participants), treatment assignment
 designs, effect estimates and, beside them, the true effects from counterfactual runs.
 
-``sim experiment=NAME`` runs one (conf/experiment/NAME.yaml); in Python::
+``sim experiment=NAME`` runs one (sim/conf/experiment/NAME.yaml); in Python::
 
     from sim.experiments import prepare, execute
     summary, results = execute(prepare(base_config_dict, experiment_dict), "out/")
