@@ -19,7 +19,7 @@ from sim.sweep.settings import SweepSettings
 SCENARIO_NAMES = presets("scenario")
 PRESETS = sorted(p.relative_to(CONF).as_posix() for group in ("scenario", "experiment", "calibrate", "interventions")
                  for p in (CONF / group).glob("*.yaml"))
-# sections of a preset that are not model parameters (their own dataclasses validate them)
+# sections of a preset that are not model parameters (the experiment's is checked on its own)
 OWN_SECTIONS = ("defaults", "experiment", "calibrate")
 
 
@@ -44,6 +44,31 @@ def default_of(path: str):
             return KeyError  # a new entry (e.g. an issue kind): not a default
         node = node[part]
     return node
+
+
+@pytest.mark.parametrize("name", presets("experiment"))
+def test_every_experiment_preset_sets_only_what_differs_from_the_experiment_defaults(name):
+    """Against ExperimentConfig's defaults, or the preset it extends (gulou_small extends gulou)."""
+    from sim.conf import without_named_entries
+    from sim.experiments.config import ExperimentConfig
+
+    data = yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())
+    assert "/experiment_defaults@experiment" in data["defaults"] or "gulou" in data["defaults"]
+    parents = [d for d in data["defaults"] if isinstance(d, str) and d in presets("experiment")]
+    reference = (compose([f"experiment={parents[0]}"])["experiment"] if parents
+                 else without_named_entries(ExperimentConfig()))
+
+    def at(path: str):
+        node = reference
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return KeyError
+            node = node[part]
+        return node
+
+    same = [path for path, value in leaves(data["experiment"]) if at(path) is not KeyError and at(path) == value
+            and not path.startswith(("treatment.", "designs."))]
+    assert not same, f"experiment/{name}.yaml repeats defaults (delete these keys): {same}"
 
 
 def test_the_default_config_is_exactly_the_dataclass_defaults():

@@ -7,6 +7,8 @@ Hydra's ConfigStore, so the YAML files here hold only what differs from them:
 * ``model_defaults``: :class:`sim.config.ModelConfig`'s defaults, the first entry of
   ``config.yaml``'s defaults list (``scenario/``, ``experiment/``, ``calibrate/`` change a few keys);
 * ``sweep_defaults``: the ``sweep:`` section of ``sim.yaml``, :class:`sim.sweep.settings.SweepSettings`;
+* ``experiment_defaults``: :class:`sim.experiments.config.ExperimentConfig`'s defaults, which each
+  ``experiment/<name>.yaml`` starts from (``- /experiment_defaults@experiment`` in its defaults);
 * ``programme/<name>``: a programme's ``Params`` defaults; ``interventions/<name>`` is the same
   node, switched on with ``interventions=[<name>]``, unless the programme ships a preset
   ``interventions/<name>.yaml`` whose values differ, which starts from them::
@@ -26,7 +28,8 @@ The nodes are stored as plain data (not typed), so a bad value reaches
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+import typing
+from dataclasses import asdict, fields, is_dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -54,6 +57,21 @@ def known_scenarios(cwd: Path | None = None) -> list[str]:
     return sorted(set(presets("scenario")) | set(user_scenarios(cwd)))
 
 
+def without_named_entries(obj: object) -> dict:
+    """A dataclass's defaults as plain data without its mappings of named entries (an experiment's
+    ``designs``, ``treatment``, ``population.housing``, ``poll.issues``): Hydra would merge a preset's
+    entries into the default ones, where a preset's own set must replace them; the validator fills
+    in the defaults of a mapping a preset leaves out."""
+    out = {}
+    hints = typing.get_type_hints(type(obj))
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if typing.get_origin(hints[f.name]) is dict:
+            continue
+        out[f.name] = without_named_entries(value) if is_dataclass(value) else value
+    return out
+
+
 def register(cwd: Path | None = None) -> None:
     """Store the dataclass defaults and the user's scenarios in Hydra's ConfigStore (idempotent).
 
@@ -65,12 +83,15 @@ def register(cwd: Path | None = None) -> None:
 
     from sim.config import ModelConfig, as_plain
     from sim.interventions import REGISTRY
+    from sim.experiments.config import ExperimentConfig
     from sim.sweep.settings import SweepSettings
 
     cs = ConfigStore.instance()
     cs.store(name="model_defaults", node=OmegaConf.create(as_plain(ModelConfig())), provider="sim.config")
     cs.store(name="sweep_defaults", package="sweep", node=OmegaConf.create(asdict(SweepSettings())),
              provider="sim.sweep.settings")
+    cs.store(name="experiment_defaults", node=OmegaConf.create(without_named_entries(ExperimentConfig())),
+             provider="sim.experiments.config")
     with_yaml = set(presets("interventions"))
     for name, cls in REGISTRY.items():
         node = OmegaConf.create(asdict(cls.Params()))
