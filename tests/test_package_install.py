@@ -85,7 +85,7 @@ def test_installed_without_editable_the_commands_work_from_any_folder(wheel, tmp
     assert "random_leader_assignment" in (work / "out" / "random" / "summary.json").read_text()
     run("sim", "experiment=gulou_small", "hydra.run.dir=out/experiment", timeout=600)
     assert any((work / "out" / "experiment").iterdir())
-    run("sim", "-m", "seed=1,2", *SMALL, "hydra.sweep.dir=out/sweep", "hydra/launcher=basic")
+    run("sim", "-m", "seed=1,2", *SMALL, "hydra.sweep.dir=out/sweep")  # the default launcher: joblib
     assert (work / "out" / "sweep" / "results.parquet").is_file()
     assert "--lang" in run("sim-app", "--help").stdout
     refused = subprocess.run([str(venv / "bin" / "sim"), "scenario=nowhere"], cwd=work, env=env,
