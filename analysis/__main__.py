@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (OSError, MemoryError) as error:  # e.g. a full disk: one line, the old tables removed
-        from sim.cli import describe_failure
+        from sim.failures import describe_failure
 
         print(describe_failure(error), file=sys.stderr)
         return 1

@@ -2,15 +2,18 @@
 
 ``t(key, lang, **values)`` looks a key up and fills ``{placeholders}``. Keys are grouped by
 prefix: ``rung.N`` and ``rung.N.tip`` for the ladder, ``param.KEY`` and ``param.KEY.tip`` for the
-controls, ``choice.KEY.VALUE`` for the options of a choice, ``scenario.NAME`` and
-``programme.NAME`` for presets and programmes, ``chart.*`` and ``series.*`` for the charts.
-A scenario or programme added to the project later without entries here is shown by its file
-name (:func:`name_of`), so the app keeps working while its translation is written.
+controls, ``choice.KEY.VALUE`` for the options of a choice, ``scenario.NAME`` for presets,
+``chart.*`` and ``series.*`` for the charts. A programme's name and tooltip are declared on its
+class (``label`` and ``about`` in :mod:`sim.interventions`); a scenario added later without
+entries here is shown by its file name (:func:`name_of`) while its translation is written.
 """
 
 from __future__ import annotations
 
-LANGS = ("en", "zh")
+from sim.interventions import REGISTRY
+from sim.interventions.base import LANGUAGES
+
+LANGS = LANGUAGES
 DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "zh": "中文"}
 
@@ -43,7 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "settings_changed": {"en": "Settings changed: press Reset to start the community again with them.",
                          "zh": "设置已更改：按“重置”用新设置重新开始。"},
     "scenario": {"en": "Scenario", "zh": "情景"},
-    "scenario.tip": {"en": "A preset from scenarios/: sets the parameters and programmes below",
+    "scenario.tip": {"en": "A scenario preset (shipped, or your own in ./scenarios/): sets the parameters and programmes below",
                      "zh": "预设情景：设定下方的参数和干预项目"},
     "seed": {"en": "Seed", "zh": "随机种子"},
     "seed.tip": {"en": "The same seed and settings give the same community and the same run",
@@ -245,39 +248,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "scenario.qingyang_college.about": {"en": "Qingyang courtyard governance college (Chengdu 2018): two backbones per courtyard a year, trained in three tiers with micro-project practicums, supported by social workers.",
                                         "zh": "青羊院落治理学院（成都 2018）：每年每个院落两名骨干，接受三级培训并进行微项目实践，由社工提供支持。"},
     # programmes
-    "programme.cloud_deliberation": {"en": "Cloud deliberation", "zh": "云协商"},
-    "programme.cloud_deliberation.tip": {"en": "Deliberation in online chat groups per building: cheaper to join, reaches the young",
-                                         "zh": "按楼栋在线上群聊中协商：参与成本更低，能吸引年轻人"},
-    "programme.courtyard_college": {"en": "Courtyard governance college", "zh": "院落治理学院"},
-    "programme.courtyard_college.tip": {"en": "Backbones of each courtyard trained in three tiers, then a micro-project practicum",
-                                        "zh": "各院落骨干接受三级培训，然后进行微项目实践"},
-    "programme.load_relief": {"en": "Administrative load relief", "zh": "减负增效"},
-    "programme.load_relief.tip": {"en": "Cadres shed administrative tasks and gain time to respond to residents",
-                                  "zh": "干部减少行政事务，有更多时间回应居民"},
-    "programme.most_course": {"en": "MOST course", "zh": "MOST 培训课程"},
-    "programme.most_course.tip": {"en": "A three-day course for cadres and social-organisation staff, with questionnaires before and after",
-                                  "zh": "面向干部和社会组织人员的三天课程，课前课后问卷"},
-    "programme.returning_power": {"en": "Returning power", "zh": "还权赋能"},
-    "programme.returning_power.tip": {"en": "Officials cede a scheduled share of their decision power to residents' bodies",
-                                      "zh": "干部按计划把部分决策权交给居民组织"},
-    "programme.six_steps": {"en": "Community building in six steps", "zh": "社区营造六步法"},
-    "programme.six_steps.tip": {"en": "Activities, empowered leaders, self-organisations, public-good groups, public spirit, a platform",
-                                "zh": "活动、赋能骨干、自组织、公益转型、公共精神、协商平台"},
-    "programme.three_social_linkage": {"en": "Three-social linkage", "zh": "三社联动"},
-    "programme.three_social_linkage.tip": {"en": "Social workers bought from a social organisation build residents' capacity",
-                                           "zh": "政府购买社会组织服务，社工提升居民能力"},
-    "programme.empowerment_training": {"en": "Empowerment training", "zh": "赋能培训"},
-    "programme.empowerment_training.tip": {"en": "Courses raise trainees' skills and efficacy; the gains fade",
-                                           "zh": "培训提升学员的能力和效能感；效果会逐渐减弱"},
-    "programme.random_leader_assignment": {"en": "Random assignment of leaders", "zh": "随机分派骨干"},
-    "programme.random_leader_assignment.tip": {"en": "Leaders are dealt to discussion groups at random instead of sitting with their own courtyard",
-                                               "zh": "骨干被随机分到各讨论小组，而不是留在自己的院落"},
-    "programme.deliberation_council": {"en": "Deliberation council", "zh": "协商议事会"},
-    "programme.deliberation_council.tip": {"en": "An elected council with agenda rights, quorum and secret ballot",
-                                           "zh": "选举产生的协商议事会，有议程提案权、法定人数和无记名投票"},
-    "programme.community_public_fund": {"en": "Community public fund", "zh": "社区公益金"},
-    "programme.community_public_fund.tip": {"en": "A yearly budget residents spend through a proposal-and-vote procedure",
-                                            "zh": "居民通过提案和表决程序使用的年度预算"},
     "programme.unknown.tip": {"en": "Programme {name} (see sim/interventions/)", "zh": "项目 {name}（见 sim/interventions/）"},
     # main parameters
     "param.community.n_residents": {"en": "Residents: {value}", "zh": "居民人数：{value}"},
@@ -338,12 +308,18 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
 
 
 def name_of(kind: str, name: str, lang: str) -> str:
-    """Display name of a scenario or programme (``kind`` is ``scenario`` or ``programme``)."""
+    """Display name of a scenario or programme (``kind`` is ``scenario`` or ``programme``); a
+    programme's comes from its class (``label``)."""
+    if kind == "programme" and name in REGISTRY:
+        return REGISTRY[name].label[lang]
     key = f"{kind}.{name}"
     return t(key, lang) if key in STRINGS else name.replace("_", " ")
 
 
 def tip_of(kind: str, name: str, lang: str) -> str:
+    """The tooltip of a scenario or programme; a programme's comes from its class (``about``)."""
+    if kind == "programme" and name in REGISTRY:
+        return REGISTRY[name].about[lang]
     key = f"{kind}.{name}.tip"
     return t(key, lang) if key in STRINGS else t("programme.unknown.tip", lang, name=name)
 

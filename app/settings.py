@@ -15,20 +15,19 @@ import copy
 import dataclasses
 import json
 import threading
-import typing
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from sim.cli import CONF, known_scenarios
-from sim.config import DELIBERATION_MODES, LEADER_ASSIGNMENTS, ModelConfig, validate_config
+from sim.conf import compose, known_scenarios
+from sim.config import DELIBERATION_MODES, LEADER_ASSIGNMENTS, validate_config
 from sim.interventions import REGISTRY
 from sim.schema import ConfigError
+from sim.sweep.parameters import parameter_range
 
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_SEED = 42
 DEFAULT_RESIDENTS = 300  # five courtyards: small enough to draw, large enough to hold meetings
-RULE_BASED = ("random_leader_assignment",)  # programmes that change a rule while in force
 _hydra_lock = threading.Lock()
 
 
@@ -48,14 +47,10 @@ class Control:
 
 
 def schema_bounds(key: str) -> tuple[float | None, float | None, bool]:
-    """(lo, hi, lo_open) of a dotted key, read from the config dataclasses' field metadata."""
-    cls: Any = ModelConfig
-    meta: dict = {}
-    for part in key.split("."):
-        f = {f.name: f for f in dataclasses.fields(cls)}[part]
-        meta = dict(f.metadata)
-        cls = typing.get_type_hints(cls)[part]
-    return meta.get("lo"), meta.get("hi"), bool(meta.get("lo_open"))
+    """(lo, hi, lo_open) of a dotted key: the range the sweeps use (:func:`sim.sweep.parameters.parameter_range`),
+    read from the config dataclasses' field metadata."""
+    r = parameter_range(key)
+    return r.lo, r.hi, r.lo_open
 
 
 def _slider(key: str, kind: str, lo: float, hi: float, step: float) -> Control:
@@ -102,20 +97,13 @@ def set_key(cfg: dict, key: str, value: Any) -> None:
 
 
 def _compose(overrides: list[str]) -> dict:
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
-
     with _hydra_lock:
-        GlobalHydra.instance().clear()
-        with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=overrides)
-        return OmegaConf.to_container(cfg, resolve=True)
+        return compose(overrides)
 
 
 @cache
 def scenario_config(name: str) -> dict:
-    """The config ``sim scenario=NAME`` runs (composed by Hydra from conf/ and scenarios/)."""
+    """The config ``sim scenario=NAME`` runs (composed by Hydra from sim/conf/, as the command does)."""
     if name not in known_scenarios():
         raise ValueError(f"unknown scenario {name!r}; allowed: {', '.join(known_scenarios())}")
     return _compose([f"scenario={name}"])
@@ -123,11 +111,10 @@ def scenario_config(name: str) -> dict:
 
 @cache
 def intervention_defaults() -> dict[str, dict]:
-    """Each registered programme's parameters as ``conf/interventions/<name>.yaml`` sets them
-    (the parameter class's defaults for a programme without a YAML file)."""
-    with_yaml = sorted(n for n in REGISTRY if (CONF / "interventions" / f"{n}.yaml").is_file())
-    composed = _compose([f"interventions=[{','.join(with_yaml)}]"])["interventions"] if with_yaml else {}
-    return {name: composed.get(name) or dataclasses.asdict(REGISTRY[name].Params()) for name in sorted(REGISTRY)}
+    """Each registered programme's parameters as ``interventions=[<name>]`` composes them (its
+    ``Params`` defaults, or a shipped preset ``sim/conf/interventions/<name>.yaml`` over them)."""
+    composed = _compose([f"interventions=[{','.join(sorted(REGISTRY))}]"])["interventions"]
+    return {name: composed[name] for name in sorted(REGISTRY)}
 
 
 def _accepted_interval(accepted, lo: float, hi: float, step: float, current: float | None):
@@ -159,7 +146,7 @@ def _accepted_interval(accepted, lo: float, hi: float, step: float, current: flo
 def dose_kind(name: str, params: dict) -> str | None:
     """What the dose control sets: ``count`` or ``share`` of the target reached per course, or
     ``weeks`` in force for a programme that changes a rule; ``None`` when there is nothing to dose."""
-    if name in RULE_BASED:
+    if REGISTRY[name].changes_rules:
         return "weeks"
     kind = params.get("target", {}).get("kind")
     if kind in ("residents", "leaders", "officials"):
@@ -273,7 +260,7 @@ class Settings:
         no value is accepted, or the programme has no such control."""
         steps = self.values["steps"]
         nominal = {"start": (1, steps, 1), "period": (1, steps, 1), "dose": self.dose_range(name)}[field_name]
-        if nominal is None or (field_name == "period" and name in RULE_BASED):
+        if nominal is None or (field_name == "period" and REGISTRY[name].changes_rules):
             return None
 
         def accepted(value) -> bool:

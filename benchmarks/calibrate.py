@@ -32,7 +32,9 @@ def main(overrides: list[str]) -> None:
     from sim.calibration.outputs import write_outputs
 
     os.chdir(ROOT)
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    from sim.conf import CONF
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose(config_name="sim", overrides=["calibrate=riverside", *overrides])
     raw = OmegaConf.to_container(cfg, resolve=True)
     for key in ("sweep", "calibration", "calibration_draws", "experiment"):

@@ -254,7 +254,7 @@ def provenance() -> dict:
     for path in sorted((ROOT / "sim").rglob("*.py")):
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
-    status = git("status", "--porcelain", "--", "sim", "conf")
+    status = git("status", "--porcelain", "--", "sim")
     return {
         "python_version": platform.python_version(),
         "mesa_version": mesa.__version__,

@@ -38,7 +38,9 @@ NO_OP = {**TRAINING, "capacity_gain": 0.0, "efficacy_gain": 0.0}
 
 
 def load(name: str) -> dict:
-    return yaml.safe_load((ROOT / "conf" / "experiment" / f"{name}.yaml").read_text())
+    from sim.conf import CONF
+
+    return yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())
 
 
 def base_and_experiment(n: int, seed: int, treatment: dict) -> tuple[dict, dict]:

@@ -5,7 +5,7 @@
     python benchmarks/experiment.py --n-jobs 1 key=value ...   extra Hydra overrides
 
 The experiment is composed exactly as ``sim experiment=NAME`` composes it (Hydra's compose API,
-conf/config.yaml + conf/experiment/NAME.yaml + overrides) and run into a temporary folder.
+sim/conf/config.yaml + sim/conf/experiment/NAME.yaml + overrides) and run into a temporary folder.
 Figures are wall-clock seconds (``time.perf_counter``), Python imports excluded:
 
 * ``seconds``: validation and population + simulation + analysis + report, everything
@@ -42,7 +42,9 @@ def composed(name: str, overrides: list[str]) -> dict:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    from sim.conf import CONF
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[f"experiment={name}", *overrides])
     return OmegaConf.to_container(cfg, resolve=True)
 

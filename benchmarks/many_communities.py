@@ -4,7 +4,7 @@ Prints ONE JSON object on stdout.
     python benchmarks/many_communities.py                         100 and 1000 communities, joblib
     python benchmarks/many_communities.py --counts 100 300 --backend joblib ray
 
-The communities are drawn as ``sim experiment=gulou`` draws them (conf/experiment/gulou.yaml with
+The communities are drawn as ``sim experiment=gulou`` draws them (sim/conf/experiment/gulou.yaml with
 ``experiment.n_communities`` = N; about 2,000 residents each, 156 weeks), with one design (a fifth of
 them treated from period 5), and every community is run untreated through :func:`sim.experiments.runner.run_communities` with the chosen joblib backend
 (``loky`` processes, or a local Ray instance started by ``ray.init``). Each result is appended to
@@ -67,7 +67,9 @@ def composed(n: int) -> dict:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    from sim.conf import CONF
+
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose(config_name="config", overrides=["experiment=gulou", f"experiment.n_communities={n}"])
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw["experiment"]["designs"] = {"complete": {"n_treated": max(1, n // 5), "start_period": 5}}

@@ -1,23 +1,19 @@
 """The ``sim`` command: compose the config with Hydra, validate it, run, write outputs.
 
-    sim                                 the default community
-    sim scenario=random_leaders         a preset from scenarios/
-    sim deliberation.mode=cloud steps=52
-    sim interventions=[empowerment_training] interventions.empowerment_training.target.count=50
-    sim -m deliberation.mode=snowball,cloud seed=1,2,3     a Hydra multirun
-    sim calibrate=riverside             ABC-SMC calibration to observed targets (conf/calibrate/)
-    sim scenario=X calibration=<folder> a scenario over draws from a calibration's posterior
+``sim --help`` prints :data:`HELP` (the project's commands, config groups and examples);
+Hydra's own help stays reachable with ``sim --hydra-help``; ``sim --version`` prints the
+project's version.
 """
 
 from __future__ import annotations
 
-import errno
+import importlib.util
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -28,23 +24,86 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim import compare
+from sim.conf import CONF, known_scenarios, presets, user_scenarios
 from sim.config import validate_config
-from sim.schema import ConfigError, one_line, shown
+from sim.failures import EXIT_BAD_INPUT, EXIT_FAILED, clean_failed_run, describe_failure
+from sim.overrides import composed, resolve, task_overrides
+from sim.schema import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
-CONF = ROOT / "conf"
+__all__ = ["CONF", "EXIT_BAD_INPUT", "EXIT_FAILED", "clean_failed_run", "composed", "describe_failure",
+           "known_scenarios", "main", "resolve", "task_overrides"]
+
 log = logging.getLogger("sim")
-EXIT_BAD_INPUT, EXIT_FAILED = 2, 1
 TRACEBACK_ENV = "HYDRA_FULL_ERROR"  # =1: let an unexpected error show its traceback (Hydra's switch)
+# launcher presets of sim/conf/hydra/launcher/ (and Hydra's own names) -> (plugin module, extra)
+LAUNCHER_EXTRAS = {
+    "ray_local": ("hydra_plugins.hydra_ray_launcher", "ray"),
+    "ray_cluster": ("hydra_plugins.hydra_ray_launcher", "ray"),
+    "ray": ("hydra_plugins.hydra_ray_launcher", "ray"),
+    "slurm": ("hydra_plugins.hydra_submitit_launcher", "slurm"),
+    "submitit_local": ("hydra_plugins.hydra_submitit_launcher", "slurm"),
+    "submitit_slurm": ("hydra_plugins.hydra_submitit_launcher", "slurm"),
+}
+
+HELP = """\
+usage: sim [-m] [KEY=VALUE ...]      run one community (or, with -m, a sweep) and write its outputs
+
+The model: residents of one urban community decide week by week whether to take part in
+deliberation; the outcome is measured on Arnstein's ladder of participation (docs/ODD.md).
+Every parameter has a default, a range and a meaning in the dataclasses of sim/config.py;
+any of them can be set as KEY=VALUE, e.g. community.n_residents=500 deliberation.mode=cloud.
+
+Commands
+  sim                                     the default community (2,000 residents, 156 weeks)
+  sim scenario=NAME                       a scenario preset
+  sim 'interventions=[NAME,...]'          switch programmes on (they act in the order listed)
+  sim experiment=NAME                     a social-lab experiment over many communities
+  sim calibrate=NAME                      ABC-SMC calibration to observed targets
+  sim scenario=NAME calibration=FOLDER    runs over draws from a calibration's posterior
+  sim compare=on scenario=A,B             paired runs of two arms on the same seeds
+  sim -m KEY=V1,V2 ...                    a multirun (sweep): every combination, one results table
+  sim-app                                 the live workshop app (http://localhost:8765)
+
+Config groups
+  scenario=        {scenarios}
+  interventions=   {interventions}
+  experiment=      {experiments}
+  calibrate=       {calibrate}
+  hydra/launcher=  {launchers}
+                   (with -m; ray_* need the extra 'ray', slurm and submitit_* the extra 'slurm')
+Your own scenarios: ./scenarios/NAME.yaml in the working folder (first line '# @package _global_').
+
+Examples
+  sim scenario=random_leaders seed=7
+  sim 'interventions=[empowerment_training]' interventions.empowerment_training.target.count=50
+  sim experiment=gulou_small
+  sim -m deliberation.mode=snowball,cloud seed=1,2,3
+  sim -m hydra/launcher=slurm sweep.design=design.parquet
+
+Options
+  -h, --help        this help
+  --version         the version of community-sim
+  --hydra-help      Hydra's own options (--cfg job to print the composed config, --info, ...)
+Outputs go to outputs/DATE/TIME/ (a multirun: multirun/DATE/TIME/); HYDRA_FULL_ERROR=1 shows tracebacks.
+"""
 
 
-def presets(folder: Path) -> list[str]:
-    """Names of the YAML presets in a config-group folder."""
-    return sorted(p.stem for p in folder.glob("*.yaml"))
+def help_text() -> str:
+    """:data:`HELP` with the names of every shipped (and the user's own) preset filled in."""
+    from sim.interventions import REGISTRY
+
+    def names(items: list[str]) -> str:
+        return textwrap.fill(", ".join(items), width=80, subsequent_indent=" " * 19)
+
+    return HELP.format(scenarios=names(known_scenarios()), interventions=names(sorted(REGISTRY)),
+                       experiments=names(presets("experiment")), calibrate=names(presets("calibrate")),
+                       launchers=names(presets("hydra/launcher") + ["basic", "submitit_local"]))
 
 
-def known_scenarios() -> list[str]:
-    return presets(ROOT / "scenarios")
+def version_text() -> str:
+    import sim
+
+    return f"sim (community-sim) {sim.__version__}"
 
 
 def _names(value: str) -> list[str]:
@@ -53,61 +112,34 @@ def _names(value: str) -> list[str]:
 
 
 def precheck_arguments(argv: list[str]) -> None:
-    """Refuse unknown scenario, intervention, experiment and calibration names before Hydra composes anything."""
+    """Refuse unknown scenario, intervention, experiment and calibration names, and a cluster launcher
+    whose extra is not installed, before Hydra composes anything."""
     for arg in argv:
         key, _, value = arg.lstrip("+~").partition("=")
         if key == "scenario":
             known = known_scenarios()
+            clash = set(user_scenarios()) & set(presets("scenario"))
+            for name in _names(value):
+                if name in clash:
+                    raise ConfigError(key, name, f"./scenarios/{name}.yaml has the name of a shipped scenario; "
+                                      "rename the file (shipped: " + ", ".join(presets("scenario")) + ")")
         elif key == "interventions":
-            from sim.interventions import REGISTRY  # imports Mesa: only when programmes are named
+            from sim.interventions import REGISTRY
 
             known = sorted(REGISTRY)
         elif key in ("experiment", "calibrate"):
-            known = presets(CONF / key) + ["null"]
+            known = presets(key) + ["null"]
+        elif key == "hydra/launcher":
+            for name in _names(value):
+                module, extra = LAUNCHER_EXTRAS.get(name, (None, None))
+                if module is not None and importlib.util.find_spec(module) is None:
+                    raise ConfigError(key, name, f"needs the extra '{extra}': pip install 'community-sim[{extra}]'")
+            continue
         else:
             continue
         for name in _names(value):
             if name not in known:
                 raise ConfigError(key, name, "allowed: " + ", ".join(n for n in known if n != "null"))
-
-
-def describe_failure(error: BaseException) -> str:
-    """One line for an error that is not bad input: a full disk, memory, a file system problem, a bug."""
-    from hydra.errors import HydraException
-
-    if isinstance(error, ConfigError):
-        return str(error)
-    if isinstance(error, HydraException):  # e.g. "Could not override 'x'": Hydra's message, on one line
-        cause = f" ({error.__cause__})" if error.__cause__ is not None else ""
-        text = f"error: {error}{cause}"
-    elif isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        where = f" writing {error.filename}" if error.filename else ""
-        text = f"error: disk full{where} (No space left on device); free some space and rerun"
-    elif isinstance(error, OSError):
-        where = f": {error.filename}" if error.filename else ""
-        text = f"error: {error.strerror or type(error).__name__}{where}"
-    elif isinstance(error, MemoryError):
-        text = "error: out of memory (MemoryError); try fewer residents or steps (sim/budget.py estimates both)"
-    else:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        text = f"error: {type(error).__name__}: {first}" if first else f"error: {type(error).__name__}"
-    text = one_line(text)
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
-def clean_failed_run(outdir: Path | None, job_name: str | None = None) -> None:
-    """Remove what Hydra wrote for a failed run (``.hydra/`` and the job log), and the folder itself
-    only if that leaves it empty: a run pointed at an existing folder loses nothing of it."""
-    if outdir is None or not outdir.is_dir():
-        return
-    shutil.rmtree(outdir / ".hydra", ignore_errors=True)
-    for name in {job_name or "cli", "cli"}:
-        (outdir / f"{name}.log").unlink(missing_ok=True)
-    try:
-        if not any(outdir.iterdir()):
-            outdir.rmdir()
-    except OSError:
-        pass
 
 
 def fail(error: BaseException, outdir: Path | None = None, job_name: str | None = None) -> None:
@@ -118,57 +150,21 @@ def fail(error: BaseException, outdir: Path | None = None, job_name: str | None 
     raise SystemExit(EXIT_BAD_INPUT if isinstance(error, ConfigError) else EXIT_FAILED)
 
 
-def resolve(cfg: DictConfig) -> dict:
-    """The composed config as plain data; an interpolation that cannot be resolved
-    (``${oc.env:MISSING}``, ``${no_such.key}``, a recursive one) is a ConfigError naming its key."""
-    from omegaconf.errors import OmegaConfBaseException
-
-    try:
-        return OmegaConf.to_container(cfg, resolve=True)
-    except OmegaConfBaseException as error:
-        key = getattr(error, "full_key", None) or "config"
-        try:
-            value = OmegaConf.to_container(cfg, resolve=False)
-            for part in key.split("."):
-                value = value[part]
-        except Exception:  # noqa: BLE001 - the key is enough to name the problem
-            value = None
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ConfigError(key, value, f"cannot be resolved ({first})") from None
-
-
 HYDRA_RECORD = ".hydra"
 
 
 def save_hydra_record(cfg: DictConfig, outdir: Path) -> None:
-    """What Hydra itself would write into ``outdir/.hydra`` (``conf/sim.yaml`` sets
+    """What Hydra itself would write into ``outdir/.hydra`` (``sim/conf/sim.yaml`` sets
     ``hydra.output_subdir: null`` so that failures here are ours to report)."""
-    import hydra.core.utils as hydra_utils
-
     hydra_cfg = HydraConfig.instance().cfg
     record = outdir / HYDRA_RECORD
-    hydra_utils._save_config(cfg, "config.yaml", record)
-    hydra_utils._save_config(hydra_cfg, "hydra.yaml", record)
-    hydra_utils._save_config(hydra_cfg.hydra.overrides.task, "overrides.yaml", record)
+    record.mkdir(parents=True, exist_ok=True)
+    OmegaConf.save(cfg, record / "config.yaml")
+    OmegaConf.save(hydra_cfg, record / "hydra.yaml")
+    OmegaConf.save(hydra_cfg.hydra.overrides.task, record / "overrides.yaml")
 
 
-def task_overrides(hc: Any) -> list[str]:
-    """The command line's overrides as written (unresolved: an override may hold ``${...}``)."""
-    return [str(o) for o in OmegaConf.to_container(hc.overrides.task, resolve=False)]
-
-
-def composed(cfg: DictConfig, task_overrides: list[str]) -> dict:
-    """Resolve the config and apply the command line's rules for null, ``{}`` and ``~``
-    (:mod:`sim.overrides`)."""
-    from sim.overrides import apply_empty, check_overrides
-
-    empty = check_overrides(task_overrides)
-    raw = resolve(cfg)
-    apply_empty(raw, empty)
-    return raw
-
-
-@hydra.main(version_base="1.3", config_path=str(CONF), config_name="sim")  # conf/sim.yaml: config.yaml + sweep
+@hydra.main(version_base="1.3", config_path=str(CONF), config_name="sim")  # sim/conf/sim.yaml: config.yaml + sweep
 def run(cfg: DictConfig) -> dict:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     logging.raiseExceptions = False  # a log line that cannot be written (full disk) is no traceback
@@ -291,6 +287,12 @@ def main() -> None:
     their traceback."""
     from sim.sweep.callbacks import failed_launch
 
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(help_text(), end="")
+        return
+    if "--version" in sys.argv[1:]:
+        print(version_text())
+        return
     try:
         precheck_arguments(sys.argv[1:])
         if compare.is_compare(sys.argv[1:]):  # `sim compare=on ...`: paired runs (sim/compare.py)

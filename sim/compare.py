@@ -133,7 +133,7 @@ def _number(value: str):
 
 
 def compose_arm(overrides: list[str], draw: dict | None = None):
-    """The validated model config of one arm (Hydra composes conf/sim.yaml with the overrides), with
+    """The validated model config of one arm (Hydra composes sim/conf/sim.yaml with the overrides), with
     the parameter values of a posterior ``draw`` if given."""
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException

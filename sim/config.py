@@ -1,8 +1,9 @@
 """The model's parameters: one dataclass per submodel, each field with its range and meaning.
 
-The YAML files in ``conf/`` hold the same defaults for Hydra; :func:`validate_config` checks a
-composed config against these classes (types, ranges, known names, consistency) and returns a
-:class:`ModelConfig`. Change a default here *and* in ``conf/``; a test keeps the two equal.
+These classes are the only place a default, range or meaning is written: ``sim/conf`` stores
+their defaults in Hydra's ConfigStore (``model_defaults``), so the YAML files there hold only what
+a scenario or preset changes. :func:`validate_config` checks a composed config against these
+classes (types, ranges, known names, consistency) and returns a :class:`ModelConfig`.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from typing import Any
 from sim.schema import ConfigError
 
 SECTION, MAPPING, ENTRY, VALUE, OPTIONAL = "section", "mapping", "entry", "value", "optional"
-GROUPS = ("scenario", "interventions", "experiment")  # config groups of conf/config.yaml
+GROUPS = ("scenario", "interventions", "experiment")  # config groups of sim/conf/config.yaml
 
 
 def _roots() -> dict[str, Any]:
@@ -133,3 +133,39 @@ def apply_empty(raw: dict, keys: Sequence[str]) -> None:
             node = node.setdefault(part, {}) if isinstance(node, dict) else None
         if isinstance(node, dict):
             node[leaf] = {}
+
+
+def resolve(cfg: Any) -> dict:
+    """The composed config as plain data; an interpolation that cannot be resolved
+    (``${oc.env:MISSING}``, ``${no_such.key}``, a recursive one) is a ConfigError naming its key."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        return OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as error:
+        key = getattr(error, "full_key", None) or "config"
+        try:
+            value = OmegaConf.to_container(cfg, resolve=False)
+            for part in key.split("."):
+                value = value[part]
+        except Exception:  # noqa: BLE001 - the key is enough to name the problem
+            value = None
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ConfigError(key, value, f"cannot be resolved ({first})") from None
+
+
+def task_overrides(hc: Any) -> list[str]:
+    """The command line's overrides as written (unresolved: an override may hold ``${...}``)."""
+    from omegaconf import OmegaConf
+
+    return [str(o) for o in OmegaConf.to_container(hc.overrides.task, resolve=False)]
+
+
+def composed(cfg: Any, task_overrides: list[str]) -> dict:
+    """Resolve the config and apply the command line's rules for null, ``{}`` and ``~``
+    (:mod:`sim.overrides`)."""
+    empty = check_overrides(task_overrides)
+    raw = resolve(cfg)
+    apply_empty(raw, empty)
+    return raw

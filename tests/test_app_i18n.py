@@ -8,7 +8,7 @@ import string
 import pytest
 
 from app.figures import CHART_SERIES
-from app.i18n import DEFAULT_LANG, LANGS, STRINGS, lang_from_query, name_of, t
+from app.i18n import DEFAULT_LANG, LANGS, STRINGS, lang_from_query, name_of, t, tip_of
 from app.settings import CONTROLS
 from sim.cli import known_scenarios
 from sim.interventions import REGISTRY
@@ -41,9 +41,29 @@ def test_everything_the_page_names_is_translated():
         needed |= {f"param.{c.key}", f"param.{c.key}.tip"}
         needed |= {f"choice.{c.key}.{v}" for v in c.choices}
     needed |= {f"scenario.{name}" for name in known_scenarios()}
-    needed |= {f"programme.{name}" for name in REGISTRY} | {f"programme.{name}.tip" for name in REGISTRY}
     missing = sorted(needed - set(STRINGS))
     assert not missing, f"add English and Chinese text to app/i18n.py for: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_programme_declares_its_label_and_about_in_both_languages(name):
+    cls = REGISTRY[name]
+    for texts in (cls.label, cls.about):
+        assert set(texts) == set(LANGS) and all(texts[lang].strip() for lang in LANGS)
+        assert CJK.search(texts["zh"]) and not CJK.search(texts["en"])
+    assert name_of("programme", name, "zh") == cls.label["zh"]
+    assert tip_of("programme", name, "en") == cls.about["en"]
+
+
+def test_a_programme_without_both_labels_is_refused_when_its_class_is_defined():
+    from sim.interventions import Intervention
+
+    with pytest.raises(TypeError, match="label must give a text for each of en, zh"):
+        class HalfTranslated(Intervention):  # noqa: F841 - defining it is the test
+            name = "half_translated"
+            label = {"en": "Half translated"}
+            about = {"en": "x", "zh": "某"}
+    assert "half_translated" not in REGISTRY
 
 
 def test_lookup_fills_placeholders_and_falls_back_to_file_names():

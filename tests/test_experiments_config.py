@@ -16,13 +16,14 @@ from sim.experiments import prepare
 from sim.experiments.config import validate_experiment
 from sim.experiments.measurement import period_of_step
 from sim.schema import ConfigError
+from sim.conf import CONF
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPERIMENTS = sorted(p.stem for p in (ROOT / "conf" / "experiment").glob("*.yaml"))
+EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 
 
 def composed(name: str, *overrides: str) -> tuple[dict, dict]:
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[f"experiment={name}", *overrides])
     raw = OmegaConf.to_container(cfg, resolve=True)
     return raw, raw.pop("experiment")

@@ -14,6 +14,7 @@ from omegaconf import OmegaConf
 from sim.config import validate_config
 from sim.model import CommunityModel
 from sim.outputs import summarise
+from sim.conf import CONF
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAMMES = ["deliberation_council", "community_public_fund", "cloud_deliberation", "three_social_linkage",
@@ -24,7 +25,7 @@ SMALL = ("community.n_residents=300", "leaders.n_initial=10", "issues.rate=5.0",
 
 
 def composed(*overrides: str) -> dict:
-    with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         return OmegaConf.to_container(compose(config_name="config", overrides=list(overrides)), resolve=True)
 
 

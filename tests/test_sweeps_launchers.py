@@ -1,6 +1,6 @@
 """The cluster launchers, smoke-tested on this machine: submitit's local executor (extra
 ``slurm``) and a local Ray instance (extra ``ray``). Each is skipped when its extra is not
-installed; the presets in conf/hydra/launcher must compose whenever the plugin is there."""
+installed; the presets in sim/conf/hydra/launcher must compose whenever the plugin is there."""
 
 from __future__ import annotations
 

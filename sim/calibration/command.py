@@ -1,5 +1,5 @@
 """``sim calibrate=NAME``: the composed config's ``calibrate`` key is the calibration, the rest is the
-base model config (``conf/calibrate/NAME.yaml`` may change both). Rerunning the same command with
+base model config (``sim/conf/calibrate/NAME.yaml`` may change both). Rerunning the same command with
 ``hydra.run.dir=<folder>`` resumes an interrupted calibration in that folder."""
 
 from __future__ import annotations

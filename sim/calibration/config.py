@@ -1,4 +1,4 @@
-"""The ``calibrate`` section of the config (``sim calibrate=NAME``, presets in ``conf/calibrate/``),
+"""The ``calibrate`` section of the config (``sim calibrate=NAME``, presets in ``sim/conf/calibrate/``),
 validated before anything runs.
 
 Each free parameter is a numeric model key with a prior: uniform on ``[low, high]`` or a normal

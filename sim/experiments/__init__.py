@@ -1,7 +1,7 @@
 """Social-lab experiments: many simulated communities (or poll participants), treatment assignment
 designs, effect estimates and, beside them, the true effects from counterfactual runs.
 
-``sim experiment=NAME`` runs one preset; in Python, :func:`sim.experiment` does the same and
+``sim experiment=NAME`` runs one preset (sim/conf/experiment/NAME.yaml); in Python, :func:`sim.experiment` does the same and
 returns its tables as DataFrames::
 
     import sim

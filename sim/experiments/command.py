@@ -1,5 +1,5 @@
 """``sim experiment=NAME``: the composed config's ``experiment`` key is the experiment, the rest is
-the base community config of every community (conf/experiment/NAME.yaml may change both)."""
+the base community config of every community (sim/conf/experiment/NAME.yaml may change both)."""
 
 from __future__ import annotations
 

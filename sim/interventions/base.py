@@ -1,11 +1,13 @@
 """The intervention framework: a configured programme with a schedule and a target.
 
-To add a programme: write one module here with a subclass of :class:`Intervention` (a ``name``,
-a ``Params`` dataclass deriving from :class:`InterventionParams`, and ``apply`` and/or ``step``)
-and one YAML file ``conf/interventions/<name>.yaml`` with its defaults. The class registers
-itself by its ``name``; the model builds every configured intervention and calls its ``step``
-at the start of each model step and its ``after_step`` at the end (after organisations update,
-before the week is recorded), in the order they are listed.
+To add a programme, write one module here with a subclass of :class:`Intervention`: a ``name``,
+its ``label`` and ``about`` in English and Chinese (what the app shows), ``changes_rules`` if it
+changes a deliberation rule while in force, a ``Params`` dataclass deriving from
+:class:`InterventionParams` (the only place its defaults and ranges live), and ``apply`` and/or
+``step``. The class registers itself by its ``name`` (``sim/conf`` stores its defaults for
+Hydra); the model builds every configured intervention and calls its ``step`` at the start of
+each model step and its ``after_step`` at the end (after organisations update, before the
+week is recorded), in the order they are listed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 TARGET_KINDS = ("all", "share", "residents", "courtyards", "leaders", "officials")
+LANGUAGES = ("en", "zh")  # every programme's label and about, in English and Simplified Chinese
 REGISTRY: dict[str, type[Intervention]] = {}
 
 
@@ -124,11 +127,19 @@ class Intervention:
     """A programme switched on in a model. Subclasses set ``name`` and ``Params``."""
 
     name: ClassVar[str]
+    label: ClassVar[dict[str, str]]  # display name per language of LANGUAGES
+    about: ClassVar[dict[str, str]]  # one line per language: what it does (the app's tooltip)
+    changes_rules: ClassVar[bool] = False  # changes a deliberation rule while its schedule is active
     Params: ClassVar[type[InterventionParams]] = InterventionParams
     allowed_targets: ClassVar[tuple[str, ...]] = TARGET_KINDS
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        for attr in ("label", "about"):
+            texts = getattr(cls, attr, None)
+            if not isinstance(texts, dict) or sorted(texts) != sorted(LANGUAGES) or not all(texts.values()):
+                raise TypeError(f"programme {cls.name!r}: {attr} must give a text for each of "
+                                f"{', '.join(LANGUAGES)}, e.g. {attr} = {{'en': '...', 'zh': '...'}}")
         REGISTRY[cls.name] = cls
 
     def __init__(self, params: InterventionParams):

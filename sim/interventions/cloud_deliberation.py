@@ -41,6 +41,10 @@ class CloudDeliberationParams(InterventionParams):
 
 class CloudDeliberation(Intervention):
     name = "cloud_deliberation"
+    label = {"en": "Cloud deliberation", "zh": "云协商"}
+    about = {"en": "Deliberation in online chat groups per building: cheaper to join, reaches the young",
+             "zh": "按楼栋在线上群聊中协商：参与成本更低，能吸引年轻人"}
+    changes_rules = True
     Params = CloudDeliberationParams
     allowed_targets = ("all",)
 

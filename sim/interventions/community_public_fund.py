@@ -163,6 +163,9 @@ class FundYear:
 
 class CommunityPublicFund(Intervention):
     name = "community_public_fund"
+    label = {"en": "Community public fund", "zh": "社区公益金"}
+    about = {"en": "A yearly budget residents spend through a proposal-and-vote procedure",
+             "zh": "居民通过提案和表决程序使用的年度预算"}
     Params = CommunityPublicFundParams
     allowed_targets = ("all",)
 

@@ -86,6 +86,9 @@ class Intake:
 
 class CourtyardCollege(Intervention):
     name = "courtyard_college"
+    label = {"en": "Courtyard governance college", "zh": "院落治理学院"}
+    about = {"en": "Backbones of each courtyard trained in three tiers, then a micro-project practicum",
+             "zh": "各院落骨干接受三级培训，然后进行微项目实践"}
     Params = CourtyardCollegeParams
     allowed_targets = ("all", "courtyards")
 

@@ -148,6 +148,9 @@ class Council:
 
 class DeliberationCouncil(Intervention):
     name = "deliberation_council"
+    label = {"en": "Deliberation council", "zh": "协商议事会"}
+    about = {"en": "An elected council with agenda rights, quorum and secret ballot",
+             "zh": "选举产生的协商议事会，有议程提案权、法定人数和无记名投票"}
     Params = DeliberationCouncilParams
     allowed_targets = ("all",)
 

@@ -72,6 +72,9 @@ def add_to_trainees(model, cohort: Cohort, delta: np.ndarray) -> np.ndarray:
 
 class EmpowermentTraining(Intervention):
     name = "empowerment_training"
+    label = {"en": "Empowerment training", "zh": "赋能培训"}
+    about = {"en": "Courses raise trainees' skills and efficacy; the gains fade",
+             "zh": "培训提升学员的能力和效能感；效果会逐渐减弱"}
     Params = EmpowermentTrainingParams
 
     def __init__(self, params: EmpowermentTrainingParams):

@@ -34,6 +34,9 @@ class LoadReliefParams(InterventionParams):
 
 class LoadRelief(Intervention):
     name = "load_relief"
+    label = {"en": "Administrative load relief", "zh": "减负增效"}
+    about = {"en": "Cadres shed administrative tasks and gain time to respond to residents",
+             "zh": "干部减少行政事务，有更多时间回应居民"}
     Params = LoadReliefParams
     allowed_targets = ("officials",)
 

@@ -64,6 +64,9 @@ def organisation_staff(model, k: int) -> np.ndarray:
 
 class MostCourse(EmpowermentTraining):
     name = "most_course"
+    label = {"en": "MOST course", "zh": "MOST 培训课程"}
+    about = {"en": "A three-day course for cadres and social-organisation staff, with questionnaires before and after",
+             "zh": "面向干部和社会组织人员的三天课程，课前课后问卷"}
     Params = MostCourseParams
     allowed_targets = ("all",)
 

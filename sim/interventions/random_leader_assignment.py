@@ -23,6 +23,10 @@ class RandomLeaderAssignmentParams(InterventionParams):
 
 class RandomLeaderAssignment(Intervention):
     name = "random_leader_assignment"
+    label = {"en": "Random assignment of leaders", "zh": "随机分派骨干"}
+    about = {"en": "Leaders are dealt to discussion groups at random instead of sitting with their own courtyard",
+             "zh": "骨干被随机分到各讨论小组，而不是留在自己的院落"}
+    changes_rules = True
     Params = RandomLeaderAssignmentParams
     allowed_targets = ("leaders",)
 

@@ -35,6 +35,9 @@ class ReturningPowerParams(InterventionParams):
 
 class ReturningPower(Intervention):
     name = "returning_power"
+    label = {"en": "Returning power", "zh": "还权赋能"}
+    about = {"en": "Officials cede a scheduled share of their decision power to residents' bodies",
+             "zh": "干部按计划把部分决策权交给居民组织"}
     Params = ReturningPowerParams
     allowed_targets = ("officials",)
 

@@ -107,6 +107,9 @@ class SixStepsParams(InterventionParams):
 
 class SixSteps(Intervention):
     name = "six_steps"
+    label = {"en": "Community building in six steps", "zh": "社区营造六步法"}
+    about = {"en": "Activities, empowered leaders, self-organisations, public-good groups, public spirit, a platform",
+             "zh": "活动、赋能骨干、自组织、公益转型、公共精神、协商平台"}
     Params = SixStepsParams
     allowed_targets = ("all", "courtyards")
 

@@ -46,6 +46,9 @@ class ThreeSocialLinkageParams(InterventionParams):
 
 class ThreeSocialLinkage(Intervention):
     name = "three_social_linkage"
+    label = {"en": "Three-social linkage", "zh": "三社联动"}
+    about = {"en": "Social workers bought from a social organisation build residents' capacity",
+             "zh": "政府购买社会组织服务，社工提升居民能力"}
     Params = ThreeSocialLinkageParams
     allowed_targets = ("all", "courtyards")
 

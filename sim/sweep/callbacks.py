@@ -42,7 +42,7 @@ def failed_launch() -> str:
     """After a failure inside Hydra (a config it could not save, a launcher that broke): remove what
     Hydra wrote for the run, or for the sweep's unfinished jobs, and release the sweep folder.
     Returns a note for the error line ("" for a single run)."""
-    from sim.cli import clean_failed_run
+    from sim.failures import clean_failed_run
 
     if ACTIVE["run_dir"] is not None and not (ACTIVE["run_dir"] / "summary.json").is_file():
         clean_failed_run(ACTIVE["run_dir"])
@@ -58,7 +58,7 @@ def failed_launch() -> str:
 
 def tidy_unfinished_jobs(sweep_dir: Path) -> None:
     """Remove Hydra's record and log from job folders that hold no finished job (no ``runs.done.json``)."""
-    from sim.cli import clean_failed_run
+    from sim.failures import clean_failed_run
 
     folders = {p.parent for p in sweep_dir.rglob(".hydra")} | {p.parent for p in sweep_dir.rglob("*.log")}
     for job_dir in sorted(folders):
@@ -67,7 +67,7 @@ def tidy_unfinished_jobs(sweep_dir: Path) -> None:
 
 
 def _exit(error: BaseException) -> SystemExit:
-    from sim.cli import EXIT_BAD_INPUT, EXIT_FAILED, describe_failure
+    from sim.failures import EXIT_BAD_INPUT, EXIT_FAILED, describe_failure
 
     print(describe_failure(error), file=sys.stderr)
     return SystemExit(EXIT_BAD_INPUT if isinstance(error, ConfigError) else EXIT_FAILED)
@@ -77,7 +77,7 @@ def count_jobs(config: DictConfig) -> int | None:
     """Jobs the basic sweeper will launch (the product of the swept values); None if unknown."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
-    from sim.cli import task_overrides
+    from sim.overrides import task_overrides
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     sweeper = config.hydra.sweeper
@@ -113,7 +113,7 @@ def keep_design(path: str, base: dict, sweep_dir: Path) -> None:
 def _plain(config: DictConfig, key: str) -> Any:
     """A top-level entry as plain data, interpolations resolved (the ``hydra`` node is not yet
     resolvable when a multirun starts); ConfigError naming the key of one that cannot be resolved."""
-    from sim.cli import resolve
+    from sim.overrides import resolve
 
     value = config[key] if key in config else None
     return resolve(value) if OmegaConf.is_config(value) else value
@@ -134,7 +134,7 @@ class SweepCallback(Callback):
         ACTIVE["run_dir"], ACTIVE["run_dir_existed"] = run_dir, run_dir.exists()
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.cli import task_overrides
+        from sim.overrides import task_overrides
         from sim.overrides import check_overrides
 
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -175,7 +175,7 @@ class SweepCallback(Callback):
         try:
             record_job_end(config.hydra.sweep.dir, int(config.hydra.job.num), ending)
         except OSError as error:  # the multirun's end finds the job unfinished all the same
-            from sim.cli import describe_failure
+            from sim.failures import describe_failure
 
             print(describe_failure(error), file=sys.stderr)
 

@@ -41,7 +41,7 @@ def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
     """A job with bad input: print the one-line error and remove what Hydra wrote for it, as a
     single run does (:func:`sim.cli.fail`), but end normally, so that jobs running alongside in
     other processes finish; the multirun then exits with status 2 (:mod:`sim.sweep.callbacks`)."""
-    from sim.cli import clean_failed_run
+    from sim.failures import clean_failed_run
 
     print(error, file=sys.stderr)
     clean_failed_run(job_dir, hc.job.name)
@@ -51,7 +51,7 @@ def _refuse(error: ConfigError, job_dir: Path, hc: Any) -> dict:
 def job_failed(error: BaseException, job_dir: Path, hc: Any) -> dict:
     """A job that failed (full disk, memory, a crash): one line naming the job, nothing of it left
     that looks finished, and a normal end so the other jobs go on; the multirun exits with status 1."""
-    from sim.cli import clean_failed_run, describe_failure
+    from sim.failures import clean_failed_run, describe_failure
     from sim.outputs import OUTPUT_FILES
 
     print(f"job {int(hc.job.num)}: {describe_failure(error)}", file=sys.stderr)
@@ -84,7 +84,8 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any, calibration: str | 
 
 
 def _run_job(raw: dict, settings: SweepSettings, hc: Any, job_dir: Path, calibration: str | None) -> Any:
-    from sim.cli import format_summary, task_overrides
+    from sim.cli import format_summary
+    from sim.overrides import task_overrides
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
 

@@ -1,4 +1,4 @@
-"""The ``sweep:`` section of the ``sim`` command's config (``conf/sim.yaml``): how a multirun job
+"""The ``sweep:`` section of the ``sim`` command's config (``sim/conf/sim.yaml``): how a multirun job
 turns its config into runs. Validated like the model parameters (:func:`sim.schema.build`)."""
 
 from __future__ import annotations

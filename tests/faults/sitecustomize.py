@@ -31,12 +31,12 @@ if TARGET:
     pandas.DataFrame.to_parquet = to_parquet
     pathlib.Path.write_text = write_text
 
-    import hydra.core.utils
+    from omegaconf import OmegaConf
 
-    _save_config = hydra.core.utils._save_config
+    _save = OmegaConf.save
 
-    def save_config(cfg, filename, output_dir):  # Hydra's .hydra/*.yaml, before the task runs
-        _full(os.path.join(str(output_dir), filename))
-        return _save_config(cfg, filename, output_dir)
+    def save(config, f, resolve=False):  # the run's .hydra/*.yaml (sim/cli.py::save_hydra_record)
+        _full(f)
+        return _save(config, f, resolve=resolve)
 
-    hydra.core.utils._save_config = save_config
+    OmegaConf.save = staticmethod(save)
