@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python >= 3.12 needed, found {sys.version.split()[0]} ($(PYTHON))"'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test,slurm,docs]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,slurm,docs,calibrate]'
 	@# the app's browser files (Solara's bundle, RequireJS, icons) come from the npm registry
 	$(VENV)/bin/python -m app.assets || echo "warning: app browser files not fetched (needs npm); the app page may stay blank"
 	@touch $(STAMP)

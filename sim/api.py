@@ -118,7 +118,10 @@ def compose(*overrides: str, **values: Any) -> Composition:
     from omegaconf import OmegaConf, open_dict
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.cli import CONF, composed, describe_failure, precheck_arguments
+    from sim.cli import precheck_arguments
+    from sim.conf import CONF
+    from sim.failures import describe_failure
+    from sim.overrides import composed
 
     args = overrides_of(overrides, values)
     precheck_arguments(args)

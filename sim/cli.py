@@ -129,6 +129,8 @@ def precheck_arguments(argv: list[str]) -> None:
             known = sorted(REGISTRY)
         elif key in ("experiment", "calibrate"):
             known = presets(key) + ["null"]
+            if key == "calibrate" and value not in ("", "null") and importlib.util.find_spec("pyabc") is None:
+                raise ConfigError(key, value, "needs the extra 'calibrate': pip install 'community-sim[calibrate]'")
         elif key == "hydra/launcher":
             for name in _names(value):
                 module, extra = LAUNCHER_EXTRAS.get(name, (None, None))
@@ -225,7 +227,7 @@ def run_job(cfg: DictConfig, hc: Any, outdir: Path) -> dict:
 def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
     """A single run: validate (memory estimate included), build, run, write the outputs, print."""
     from sim.model import CommunityModel
-    from sim.outputs import summarise, write_outputs
+    from sim.outputs import format_summary, summarise, write_outputs
 
     from sim.budget import duration, estimate, gib
 
@@ -243,37 +245,6 @@ def run_once(raw: dict, hc: Any, outdir: Path) -> dict:
     elapsed = time.perf_counter() - started
     print(format_summary(summary, outdir, elapsed))
     return summary
-
-
-def format_summary(s: dict, outdir: Path, seconds: float) -> str:
-    """The terminal summary of a run: every figure with its unit; the community rung with its
-    Arnstein name, group and meaning (sim/ladder.py); definitions in sim/indicators.py."""
-    from sim.ladder import Rung  # kept local: this function is the only part of the CLI that reads it
-
-    rung = Rung(s["community_rung"])
-    ladder = " ".join(f"{x:.2f}" for x in s["ladder"])
-    return "\n".join([
-        f"scenario {s['scenario']}  seed {s['seed']}  {s['n_residents']} residents  {s['steps']} weeks"
-        f"  ({seconds:.2f} s)",
-        f"  programmes            {', '.join(s['interventions']) or 'none'}",
-        f"  community rung        {rung.value} of 8, {rung.label} ({rung.group}): lower median rung of the issues"
-        " decided in the last ladder.window weeks",
-        f"                        {rung.label}: {rung.meaning}",
-        f"  ladder shares 1..8    {ladder}  (share of residents by the highest rung each reached)",
-        f"  participation rate    {s['participation_rate']:.3f} of residents per deliberation day"
-        " (mean over the last ladder.window weeks)",
-        f"  ever attended         {s['ever_attended_share']:.3f} of residents (at least one meeting)",
-        f"  efficacy/trust/satisf {s['mean_efficacy']:.2f} / {s['mean_trust']:.2f} / {s['mean_satisfaction']:.2f}"
-        "  (residents' means, scale 0-1)",
-        f"  deliberation          {s['meetings_total']} issues deliberated, {s['meeting_groups_total']} discussion"
-        f" groups, {s['proposals_total']} proposals to officials",
-        f"  leaders               {s['leaders']} residents",
-        f"  organisations         {s['organisations_recreational']} recreational,"
-        f" {s['organisations_public_good']} public-good",
-        f"  outputs               {outdir}",
-        "  one run is one draw of the community's chances: to compare programmes, run paired seeds,",
-        "  e.g. sim compare=on scenario=baseline,empowerment_training",
-    ])
 
 
 def terminated(signum, frame) -> None:

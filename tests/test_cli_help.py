@@ -52,6 +52,15 @@ def test_a_launcher_without_its_extra_is_refused_with_the_install_line(name, mon
                                   f"needs the extra '{extra}': pip install 'community-sim[{extra}]'")
 
 
+def test_calibrate_without_its_extra_is_refused_with_the_install_line(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda m, *a: None if m == "pyabc" else object())
+    with pytest.raises(ConfigError) as refused:
+        precheck_arguments(["calibrate=riverside"])
+    assert str(refused.value) == ("config error: calibrate = 'riverside' is not allowed; "
+                                  "needs the extra 'calibrate': pip install 'community-sim[calibrate]'")
+    precheck_arguments(["calibrate=null"])  # no calibration: nothing to install
+
+
 def test_an_installed_launcher_passes_the_precheck():
     precheck_arguments(["-m", "hydra/launcher=local", "hydra/launcher=basic"])
 

@@ -10,7 +10,7 @@ import pytest
 from app.figures import CHART_SERIES
 from sim.calibration.targets import SUMMARY_STATISTICS, TIMESERIES_STATISTICS
 from sim.calibration.uncertain import INDICATORS as POSTERIOR_INDICATORS
-from sim.cli import format_summary
+from sim.outputs import format_summary
 from sim.compare import INDICATORS as COMPARED
 from sim.experiments.config import ExperimentConfig
 from sim.indicators import INDICATORS, MEASURES, PERIOD, REPORTERS, RUN, SUMMARY, WEEK, indicator, of_scope

@@ -1,4 +1,4 @@
-"""The Hydra callback of the ``sim`` command (``hydra.callbacks.sweep`` in ``conf/sim.yaml``).
+"""The Hydra callback of the ``sim`` command (``hydra.callbacks.sweep`` in ``sim/conf/sim.yaml``).
 
 * run start: note the run folder, so that a failure inside Hydra itself can be cleaned up;
 * multirun start: lock the sweep folder (a second sweep into it is refused, :mod:`sim.sweep.lock`),

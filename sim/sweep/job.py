@@ -84,7 +84,7 @@ def run_sweep_job(raw: dict, sweep: Mapping | None, hc: Any, calibration: str | 
 
 
 def _run_job(raw: dict, settings: SweepSettings, hc: Any, job_dir: Path, calibration: str | None) -> Any:
-    from sim.cli import format_summary
+    from sim.outputs import format_summary
     from sim.overrides import task_overrides
     from sim.model import CommunityModel
     from sim.outputs import summarise, write_outputs
