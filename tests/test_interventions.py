@@ -214,6 +214,8 @@ def test_after_step_runs_at_the_end_of_every_step_before_the_week_is_recorded(ma
 
     class Watcher(Intervention):
         name = "test_after_step_watcher"
+        label = {"en": "Watcher", "zh": "观察者"}
+        about = {"en": "Records when its hook runs.", "zh": "记录钩子运行的时间。"}
 
         def after_step(self, model):
             seen.append((model.steps, len(model.datacollector.model_vars["leaders"])))
