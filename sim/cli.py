@@ -58,7 +58,7 @@ Commands
   sim scenario=NAME                       a scenario preset
   sim 'interventions=[NAME,...]'          switch programmes on (they act in the order listed)
   sim experiment=NAME                     a social-lab experiment over many communities
-  sim calibrate=NAME                      ABC-SMC calibration to observed targets
+  sim calibrate=NAME                      ABC-SMC calibration to observed targets (extra 'calibrate')
   sim scenario=NAME calibration=FOLDER    runs over draws from a calibration's posterior
   sim compare=on scenario=A,B             paired runs of two arms on the same seeds
   sim -m KEY=V1,V2 ...                    a multirun (sweep): every combination, one results table
