@@ -17,6 +17,15 @@ experiment's own keys) and call :func:`run_experiment`::
 See docs/experiments.md.
 """
 
-from sim.experiments.experiment import execute, prepare, run_experiment
-
 __all__ = ["execute", "prepare", "run_experiment"]
+
+
+def __getattr__(name: str):
+    """``execute``, ``prepare`` and ``run_experiment`` from :mod:`sim.experiments.experiment`, imported
+    on first use: the model imports :mod:`sim.experiments.measurement`, and every run (each sweep
+    worker among them) would otherwise import the experiment layer and SciPy's statistics with it."""
+    if name in __all__:
+        from sim.experiments import experiment
+
+        return getattr(experiment, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,9 +6,10 @@
   nothing runs if one is bad), keep a copy of the design in the sweep folder, start the progress
   display;
 * job end (in the job's process): record how the job ended, for the progress display;
-* multirun end: gather every finished job's rows into ``results.parquet`` and
-  ``timeseries_long.parquet`` and exit non-zero if a job did not finish: status 2 if jobs were
-  refused for bad input, 1 if one failed (full disk, memory, a crash), each with its one line.
+* multirun end: stop the launcher's idle worker processes, gather every finished job's rows into
+  ``results.parquet`` and ``timeseries_long.parquet`` and exit non-zero if a job did not finish:
+  status 2 if jobs were refused for bad input, 1 if one failed (full disk, memory, a crash), each
+  with its one line.
 
 Hydra turns an exception of a callback into a warning and goes on, so every method here catches
 its own errors, prints one line and ends the command with :class:`SystemExit`.
@@ -64,6 +65,16 @@ def tidy_unfinished_jobs(sweep_dir: Path) -> None:
     for job_dir in sorted(folders):
         if job_dir != sweep_dir and not (job_dir / DONE).is_file():
             clean_failed_run(job_dir, "cli")
+
+
+def stop_workers() -> None:
+    """Stop the idle worker processes of joblib's reusable pool (the default launcher's, if this
+    process has one) at once: left alone, the exit of the ``sim`` command waits while each worker
+    tears down its interpreter (about a second at the end of every sweep)."""
+    pool = sys.modules.get("joblib.externals.loky.reusable_executor")  # not imported: no pool
+    executor = getattr(pool, "_executor", None)  # loky's module-level pool, None once shut down
+    if executor is not None:
+        executor.shutdown(wait=False, kill_workers=True)
 
 
 def _exit(error: BaseException) -> SystemExit:
@@ -182,6 +193,7 @@ class SweepCallback(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
+            stop_workers()  # every job has ended: the exit need not wait for them
             self._end(sweep_dir)
         except SystemExit:
             raise
