@@ -6,15 +6,19 @@ word is translated, a scenario pick moves the sliders, and errors are caught. Th
 ``mesa.Model`` stepped a week at a time and every chart reads its Mesa ``DataCollector`` table.
 
 Play never renders from the model's loop: a :class:`~app.player.Player` steps the model in a
-thread of its own, and a watcher looks every :data:`~app.player.FRAME_INTERVAL` seconds and asks
-for a new frame only once the previous one is on screen, so frames are dropped, never queued.
+thread of its own, and a watcher (:func:`PlayLoop`) looks every :data:`~app.player.FRAME_INTERVAL`
+seconds and asks for a new frame only once the previous one is on screen and no drawing is under
+way, so frames are dropped, never queued, and never drawn on the thread that reads the browser's
+messages. Only the few controls that depend on it redraw when Play or Pause is pressed; the Play
+button itself turns in the browser at the click (app/vue/play_button.vue). The band over other
+seeds (:mod:`app.band`) is computed in a thread of its own as well (:func:`BandJob`).
 Every handler runs through :func:`guarded`: an exception is logged on the server with its
 traceback and shown translated in the page, which keeps working. The page's address holds the
 settings (:mod:`app.url`), so a reload after a lost connection restores them.
 
 Per browser tab (Solara keeps a ``solara.reactive`` per session): the settings, the run, the
 player, a frame counter, the language and the trainer's tools (reference run, inspected resident,
-week shown). Changes to the controls apply at once while the run is at week 0; after that they
+week shown, the band). Changes to the controls apply at once while the run is at week 0; after that they
 wait for Reset (a banner says so). Picking a scenario or changing side by side restarts at once.
 """
 
