@@ -164,10 +164,6 @@ def set_playing(wanted) -> None:
     play_presses.set(play_presses.value + 1)
 
 
-def toggle_play() -> None:
-    set_playing(player.value is None)
-
-
 def shown_band(live: LiveRun) -> Band | None:
     """The band to draw behind ``live``'s curves: on, and computed for its settings."""
     b = band.value

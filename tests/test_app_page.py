@@ -66,12 +66,12 @@ def test_steps_and_language(rendered):
 def test_play_runs_apart_from_drawing_and_pause_stops_the_model_at_once(rendered):
     rc = rendered
     page.speed.set(20)
-    page.toggle_play()
+    page.set_playing(True)
     player = page.player.value
     assert player is not None and player.playing
     wait_for(lambda: page.run.value.week >= 10, "the run to reach week 10")
     wait_for(lambda: text_of(rc, "week-label") != "Week 0 of 156", "a frame on screen")
-    page.toggle_play()
+    page.set_playing(False)
     assert page.player.value is None and not player.playing  # the model thread has ended
     week = page.run.value.week
     time.sleep(0.5)
