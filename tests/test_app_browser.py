@@ -263,12 +263,13 @@ def test_workshop_in_the_browser(server, open_page):
     assert len(charts_after) == len(charts_before) == 5
     assert all(a != b for a, b in zip(charts_after, charts_before))
 
-    # the value box under the pointer: the last week reads as the latest-values line does
-    latest = page.locator(".latest-participation").inner_text()
-    ever = re.search(r"ever attended (\d+%)", latest).group(1)
+    # the value box under the pointer: once the final picture is in (the box follows it while the
+    # pointer rests), the last week reads as the latest-values line does
     point_at_week(page, ".chart-participation", paused_at, 156)
     readout = page.locator(".chart-participation .chart-readout")
     expect(readout).to_contain_text(f"Week {paused_at}")
+    latest = page.locator(".latest-participation").inner_text()
+    ever = re.search(r"ever attended (\d+%)", latest).group(1)
     expect(readout).to_contain_text(f"ever attended: {ever}")
     expect(readout).to_contain_text(re.compile(r"other seeds \d+% to \d+%"))
     point_at_week(page, ".chart-participation", 2, 156)
