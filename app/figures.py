@@ -53,6 +53,8 @@ LADDER_ROWS = 200  # vertical resolution of the ladder raster
 HIGHLIGHT_COLOUR = "#d81b60"  # ring around the resident being inspected
 REFERENCE_COLOUR = "#9e9e9e"  # a kept reference run, drawn thin behind the current one
 MARKER_COLOUR = "#5c6bc0"  # dotted vertical line: a programme starts
+BAND_ALPHA = 0.16  # the band over several seeds, in the series' colour
+CHART_MARGINS = (48, 26, 10, 8)  # left, bottom, right, top, in pixels: room for "100%" and week numbers
 GROUP_BANDS = {"non_participation": "#f4c7c3", "tokenism": "#fdf1b8", "citizen_power": "#cfe8cc"}
 
 
@@ -163,13 +165,15 @@ class ChartPicture(_Blitted):
     """One chart (``kind`` a key of :data:`CHART_SERIES`) over weeks 0..``steps``."""
 
     def __init__(self, kind: str, steps: int, n_tables: int = 1, width_px: int = 470, height_px: int = 230,
-                 markers: tuple[int, ...] = ()):
+                 markers: tuple[int, ...] = (), band=None):
         super().__init__(width_px, height_px)
         self.kind = kind
-        left, bottom, right, top = 48, 26, 10, 8  # margins in pixels, room for "100%" and week numbers
+        self.steps = max(steps, 1)
+        left, bottom, right, top = CHART_MARGINS
+        self.plot_x = (left / width_px, 1 - right / width_px)  # the plot's left and right edges, as fractions
         ax = self.ax = self.fig.add_axes((left / width_px, bottom / height_px, 1 - (left + right) / width_px,
                                           1 - (bottom + top) / height_px))
-        ax.set_xlim(0, max(steps, 1))
+        ax.set_xlim(0, self.steps)
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.25)
         for week in markers:  # where programmes start
@@ -204,6 +208,15 @@ class ChartPicture(_Blitted):
         for series in CHART_SERIES[kind]:
             line, = ax.plot([], [], color=REFERENCE_COLOUR, linewidth=1.4, animated=True, zorder=1.5)
             self.reference_lines.append((series, line))
+        for low, high in (band.edges() if band is not None else ())[:n_tables]:  # static: in the cached bitmap
+            for series in CHART_SERIES[kind]:
+                lo, hi = low[series].to_numpy(), high[series].to_numpy()
+                weeks = np.arange(1, len(lo) + 1)
+                known = ~np.isnan(lo)  # participation: deliberation days only
+                ax.fill_between(weeks[known], lo[known], hi[known], color=SERIES_COLOURS[series], alpha=BAND_ALPHA,
+                                linewidth=0, zorder=1.2, step="post" if kind == "community_rung" else None)
+                if kind == "organisations" and np.nanmax(hi, initial=0) * 1.15 > ax.get_ylim()[1]:
+                    ax.set_ylim(0, np.ceil(np.nanmax(hi) * 1.5))
 
     def png(self, tables: list[pd.DataFrame], reference: pd.DataFrame | None = None) -> bytes:
         """The chart of ``tables`` (one per panel), with ``reference`` (a kept run) drawn grey behind."""

@@ -16,6 +16,7 @@ from sim.interventions.base import LANGUAGES
 LANGS = LANGUAGES
 DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "zh": "中文"}
+COLON = {"en": ": ", "zh": "："}  # between a label and its value
 
 STRINGS: dict[str, dict[str, str]] = {
     # page
@@ -87,6 +88,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "present.leave": {"en": "Leave full screen", "zh": "退出全屏"},
     "error.run": {"en": "The model stopped with an error. The app keeps running: change a setting and press Reset.",
                   "zh": "模型运行出错而停止。应用仍在运行：请修改设置后按“重置”。"},
+    "error.band": {"en": "The band over other seeds could not be computed; this run goes on.",
+                   "zh": "无法计算其他随机种子的范围；本次运行不受影响。"},
     "error.page": {"en": "Something went wrong on the page. It keeps running: press Continue.",
                    "zh": "页面出现问题，但仍在运行：请按“继续”。"},
     "error.config": {"en": "The model refused the settings: {name} = {value} is not allowed ({allowed}).",
@@ -135,6 +138,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.png": {"en": "Chart (PNG)", "zh": "图表（PNG）"},
     "copy_link": {"en": "The page address holds these settings: bookmark or share it.",
                   "zh": "网址中保存了这些设置：可收藏或分享。"},
+    "band": {"en": "Band over {n} other seeds", "zh": "显示另外 {n} 个随机种子的范围"},
+    "band.tip": {"en": "Run this setup with {n} other seeds in the background and shade, behind this run's curves, "
+                       "the range of theirs (10th to 90th percentile, week by week); Play goes on meanwhile",
+                 "zh": "在后台用另外 {n} 个随机种子运行同一设置，并在本次曲线后面用阴影标出它们的范围"
+                       "（逐周的第 10 至第 90 百分位）；运行期间可照常播放"},
+    "band.progress": {"en": "Band over other seeds: {done} of {total} runs done",
+                      "zh": "其他随机种子的范围：已完成 {done}/{total} 次运行"},
+    "band.shown": {"en": "shaded: 10–90% of {n} other seeds (same setup)",
+                   "zh": "阴影：同一设置下另外 {n} 个随机种子的 10%–90% 范围"},
+    "readout.week": {"en": "Week {week}", "zh": "第 {week} 周"},
+    "readout.from": {"en": "(week {week})", "zh": "（第 {week} 周）"},
+    "readout.band": {"en": "(other seeds {low} to {high})", "zh": "（其他随机种子 {low} 至 {high}）"},
+    "readout.reference": {"en": "reference: {series}", "zh": "参照：{series}"},
     "marker.start": {"en": "dotted line: {programme} starts (week {week})", "zh": "虚线：{programme}开始（第 {week} 周）"},
     "inspect.tip": {"en": "Click a resident to see their details", "zh": "点击某位居民查看详情"},
     "inspect.title": {"en": "Resident {row}", "zh": "居民 {row}"},
@@ -211,7 +227,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.organisations": {"en": "Organisations by purpose", "zh": "按类型划分的组织"},
     "chart.organisations.tip": {"en": "Self-organisations that exist each week, hobby groups and public-good groups",
                                 "zh": "每周存在的自组织数量：兴趣类与公益类"},
-    "chart.axis": {"en": "horizontal axis: week", "zh": "横轴：周"},
+    "chart.axis": {"en": "horizontal axis: week; point at a chart to read its values",
+                   "zh": "横轴：周；将指针移到图上可读取数值"},
     "series.participation_rate": {"en": "at a meeting (deliberation days)", "zh": "参会（协商日）"},
     "series.ever_attended_share": {"en": "ever attended", "zh": "曾经参会"},
     "series.community_rung": {"en": "community rung", "zh": "社区梯级"},

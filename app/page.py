@@ -6,15 +6,19 @@ word is translated, a scenario pick moves the sliders, and errors are caught. Th
 ``mesa.Model`` stepped a week at a time and every chart reads its Mesa ``DataCollector`` table.
 
 Play never renders from the model's loop: a :class:`~app.player.Player` steps the model in a
-thread of its own, and a watcher looks every :data:`~app.player.FRAME_INTERVAL` seconds and asks
-for a new frame only once the previous one is on screen, so frames are dropped, never queued.
+thread of its own, and a watcher (:func:`PlayLoop`) looks every :data:`~app.player.FRAME_INTERVAL`
+seconds and asks for a new frame only once the previous one is on screen and no drawing is under
+way, so frames are dropped, never queued, and never drawn on the thread that reads the browser's
+messages. Only the few controls that depend on it redraw when Play or Pause is pressed; the Play
+button itself turns in the browser at the click (app/vue/play_button.vue). The band over other
+seeds (:mod:`app.band`) is computed in a thread of its own as well (:func:`BandJob`).
 Every handler runs through :func:`guarded`: an exception is logged on the server with its
 traceback and shown translated in the page, which keeps working. The page's address holds the
 settings (:mod:`app.url`), so a reload after a lost connection restores them.
 
 Per browser tab (Solara keeps a ``solara.reactive`` per session): the settings, the run, the
 player, a frame counter, the language and the trainer's tools (reference run, inspected resident,
-week shown). Changes to the controls apply at once while the run is at week 0; after that they
+week shown, the band). Changes to the controls apply at once while the run is at week 0; after that they
 wait for Reset (a banner says so). Picking a scenario or changing side by side restarts at once.
 """
 
@@ -32,20 +36,23 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
+import reacton.core
 import solara
 import solara.lab
 from solara.alias import rv
 
+from app.band import BAND_SEEDS, Band, compute_band
 from app.errors import explain
 from app.figures import CHART_SERIES, SERIES_COLOURS, ChartPicture, NetworkPicture
 from app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, STRINGS, name_of, t, tip_of
 from app.live import LiveRun
 from app.player import FRAME_INTERVAL, MAX_SPEED, Player
 from app.portrayal import RING_COLOURS, RUNG_COLOURS, RUNG_GROUPS, portray_officials, rung_counts
+from app.readout import chart_readout, format_value
 from app.settings import CONTROLS, SEED_MAX, Settings, dose_kind
 from app.side_by_side import default_bundle
 from app.url import settings_from_query, settings_query
-from app.widgets import Choice, NetworkView, Section, Slider, Tip, Watchdog
+from app.widgets import ChartView, Choice, NetworkView, PlayToggle, Section, Slider, Tip, Watchdog
 from sim.agents import Purpose
 from sim.cli import known_scenarios
 
@@ -56,6 +63,7 @@ lang = solara.reactive(START_LANG if START_LANG in LANGS else DEFAULT_LANG)
 settings: solara.Reactive[Settings | None] = solara.reactive(None)
 run: solara.Reactive[LiveRun | None] = solara.reactive(None)
 player: solara.Reactive[Player | None] = solara.reactive(None)
+play_presses = solara.reactive(0)  # Play/Pause presses handled: the button shows the server's state again
 frame = solara.reactive(0)
 speed = solara.reactive(4)
 seed_note: solara.Reactive[str | None] = solara.reactive(None)  # the text of a refused seed
@@ -66,6 +74,10 @@ view_week: solara.Reactive[int | None] = solara.reactive(None)  # None: the late
 inspected: solara.Reactive[tuple[int, int] | None] = solara.reactive(None)  # (panel, resident row)
 target_week = solara.reactive(52)
 url_note: solara.Reactive[str | None] = solara.reactive(None)
+band_on = solara.reactive(False)
+band: solara.Reactive[Band | None] = solara.reactive(None)  # the last band computed, with its settings
+band_progress: solara.Reactive[tuple[int, int] | None] = solara.reactive(None)  # (runs done, runs) while computing
+band_error: solara.Reactive[BaseException | None] = solara.reactive(None)
 
 
 @dataclass(frozen=True)
@@ -142,12 +154,20 @@ def play(until: int | None = None) -> None:
     player.set(Player(live, lambda: speed.value, until).start())
 
 
-def toggle_play() -> None:
-    if player.value is not None:
-        stop()
-        frame.set(frame.value + 1)
-    else:
+def set_playing(wanted) -> None:
+    """Play or Pause, as the button asks (its state, not a toggle: a second press in flight is harmless).
+    After Pause the button turns at once; the final week's picture follows (:func:`PlayLoop`)."""
+    if wanted and player.value is None:
         play()
+    elif not wanted:
+        stop()
+    play_presses.set(play_presses.value + 1)
+
+
+def shown_band(live: LiveRun) -> Band | None:
+    """The band to draw behind ``live``'s curves: on, and computed for its settings."""
+    b = band.value
+    return b if band_on.value and b is not None and b.settings == live.settings else None
 
 
 def set_seed_text(text) -> None:
@@ -179,16 +199,23 @@ def set_compare(bundle) -> None:
 
 # -- sidebar -----------------------------------------------------------------------------------
 @solara.component
-def RunControls(live: LiveRun, lg: str, playing: bool):
+def PlayButton(live: LiveRun, lg: str):
+    """Play / Pause (app/vue/play_button.vue): turns in the browser at the press, then follows the server."""
+    playing = player.value is not None
+    with Tip(t("pause.tip" if playing else "play.tip", lg)):
+        PlayToggle(playing=playing, handled=play_presses.value, play_label=t("play", lg), pause_label=t("pause", lg),
+                   disabled=not live.can_step and not playing, css_class="", event_set_playing=guarded(set_playing))
+
+
+@solara.component
+def RunControls(live: LiveRun, lg: str):
+    playing = player.value is not None  # only these few controls redraw when Play or Pause is pressed
     with Section(t("section.run", lg)):
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
             with Tip(t("step.tip", lg)):
                 solara.Button(t("step", lg), on_click=guarded(step_once), color="primary", classes=["btn-step"],
                               disabled=playing or not live.can_step)
-            label, tip = ("pause", "pause.tip") if playing else ("play", "play.tip")
-            with Tip(t(tip, lg)):
-                solara.Button(t(label, lg), on_click=guarded(toggle_play), color="primary",
-                              classes=["btn-play"], disabled=not live.can_step and not playing)
+            PlayButton(live, lg)
             changed = settings.value != live.settings
             with Tip(t("reset.tip", lg)):
                 solara.Button(t("reset", lg), on_click=guarded(restart), color="warning" if changed else "primary",
@@ -308,8 +335,9 @@ def CompareControls(s: Settings, lg: str):
 
 
 @solara.component
-def ToolControls(live: LiveRun, lg: str, playing: bool):
+def ToolControls(live: LiveRun, lg: str):
     frame.value  # noqa: B018 (subscribes: the week-shown slider grows with the run)
+    playing = player.value is not None
     with Section(t("section.tools", lg)):
         Slider(t("run_to", lg), t("run_to.tip", lg), min(target_week.value, live.steps), 1, live.steps, 1,
                guarded(target_week.set), test_id="run-to")
@@ -330,6 +358,15 @@ def ToolControls(live: LiveRun, lg: str, playing: bool):
             with Tip(t("export.csv.tip", lg)):
                 solara.FileDownload(lambda: export_csv(run.value), filename="community-run.csv",
                                     label=t("export.csv", lg), mime_type="text/csv")
+        with Tip(t("band.tip", lg, n=BAND_SEEDS)):
+            solara.Switch(label=t("band", lg, n=BAND_SEEDS), value=band_on.value, on_value=guarded(band_on.set),
+                          classes=["switch-band"])
+        if band_on.value and band_progress.value is not None:
+            done, total = band_progress.value
+            solara.Text(t("band.progress", lg, done=done, total=total), classes=["band-progress"],
+                        style={"font-size": "0.85em", "color": "#555"})
+        if band_on.value and band_error.value is not None:
+            ErrorNote(band_error.value, lg, "band", "band-error")
         solara.Text(t("copy_link", lg), style={"font-size": "0.85em", "color": "#555"})
 
 
@@ -479,8 +516,7 @@ def _latest(kind: str, table, lg: str) -> str:
             value = days[series].iloc[-1] if len(days) else 0.0
         else:
             value = last[series]
-        text = f"{value:.0%}" if kind == "participation" else (f"{value:.2f}" if kind == "attitudes" else f"{value:g}")
-        parts.append(f"{t(f'series.{series}', lg)} {text}")
+        parts.append(f"{t(f'series.{series}', lg)} {format_value(kind, value)}")
     return " · ".join(parts)
 
 
@@ -496,25 +532,30 @@ def Charts(live: LiveRun, frame_no: int, lg: str, week: int | None):
     n = len(live.panels)
     starts = programme_starts(live.settings)
     marks = tuple(sorted({w for _, w in starts}))
+    spread = shown_band(live)
     pictures = solara.use_memo(
-        lambda: {kind: [ChartPicture(kind, live.steps, n, markers=marks)] if kind != "ladder" else
+        lambda: {kind: [ChartPicture(kind, live.steps, n, markers=marks, band=spread)] if kind != "ladder" else
                  [ChartPicture(kind, live.steps, 1, width_px=470 if n == 1 else 300, markers=marks)
                   for _ in range(n)] for kind in CHART_SERIES},
-        dependencies=[live])
+        dependencies=[live, spread])
     ref = reference.value
 
     def render():
         tables = live.tables(week)
         table_ref = ref.table if ref is not None else None
-        images = {kind: ([pics[0].png(tables, table_ref)] if kind != "ladder" else
-                         [pic.png([table]) for pic, table in zip(pics, tables)])
-                  for kind, pics in pictures.items()}
-        return tables, images
+        images, readouts = {}, {}
+        for kind, pics in pictures.items():
+            shown = [tables] if kind != "ladder" else [[table] for table in tables]  # what each picture draws
+            images[kind] = [pic.png(drawn, table_ref) for pic, drawn in zip(pics, shown)]
+            readouts[kind] = [chart_readout(pic, drawn, lg, table_ref, spread) for pic, drawn in zip(pics, shown)]
+        return tables, images, readouts
 
-    tables, images = solara.use_memo(render, dependencies=[live, frame_no, week, ref])
+    tables, images, readouts = solara.use_memo(render, dependencies=[live, frame_no, week, ref, pictures, lg])
     notes = [t("marker.start", lg, programme=name_of("programme", name, lg), week=w) for name, w in starts]
     if ref is not None:
         notes.append(t("reference.shown", lg, name=name_of("scenario", ref.scenario, lg), seed=ref.seed, week=ref.week))
+    if spread is not None:
+        notes.append(t("band.shown", lg, n=len(spread.seeds)))
     e = html.escape
     with solara.Column(gap="10px", classes=["charts"]):
         for kind in CHART_SERIES:  # few widgets per card (text as one HTML block): cheap to update per frame
@@ -548,13 +589,14 @@ def Charts(live: LiveRun, frame_no: int, lg: str, week: int | None):
                     solara.FileDownload(images[kind][0], filename=f"{kind}.png", label=t("export.png", lg),
                                         mime_type="image/png")
                 with solara.Row(gap="4px"):
-                    for image in images[kind]:
-                        solara.Image(image, classes=["chart-image"], width="100%")
+                    for image, readout in zip(images[kind], readouts[kind]):
+                        ChartView(src=_data_url(image), readout=readout)
                 solara.HTML(tag="div", unsafe_innerHTML="".join(foot))
 
 
 @solara.component
-def Status(live: LiveRun, frame_no: int, lg: str, week: int | None, playing: bool):
+def Status(live: LiveRun, frame_no: int, lg: str, week: int | None):
+    playing = player.value is not None  # the week shown turns final with the Pause button
     with solara.Row(style={"align-items": "center", "gap": "18px", "flex-wrap": "wrap"}):
         with Tip(t("week.tip", lg)):
             solara.Text(t("week", lg, week=live.week if week is None else week, steps=live.steps),
@@ -564,9 +606,7 @@ def Status(live: LiveRun, frame_no: int, lg: str, week: int | None, playing: boo
             solara.Text(t("deliberation_day", lg), style={"font-size": "1.1em", "color": "#1f5fbf",
                                                           "font-weight": "600"})
         if presenting.value:
-            label, tip = ("pause", "pause.tip") if playing else ("play", "play.tip")
-            solara.Button(t(label, lg), on_click=guarded(toggle_play), color="primary", classes=["btn-play"],
-                          disabled=not live.can_step and not playing)
+            PlayButton(live, lg)
             solara.Button(t("step", lg), on_click=guarded(step_once), color="primary", classes=["btn-step"],
                           disabled=playing or not live.can_step)
     if week is not None:
@@ -617,52 +657,98 @@ PAGE_CSS = """
 
 
 @solara.component
-def Main(live: LiveRun, s: Settings, lg: str):
-    rendered = solara.use_ref(-1)  # the last frame on screen
+def PlayLoop(live: LiveRun, rendered):
+    """While playing: ask for a frame every FRAME_INTERVAL, once the previous one is on screen. Once
+    stopped (Pause, or the player stopped by itself): one more frame if the week drawn is not the last."""
     p = player.value
-    playing = p is not None
+    drawing = reacton.core.get_render_context().thread_lock  # held by the thread drawing the page
+
+    def next_frame() -> None:
+        """Ask for a frame once no thread is drawing: a frame asked for during a drawing is drawn by the
+        thread drawing, which may be the one reading the browser's messages, and a Pause pressed then
+        would wait for it (the check and the ask leave a window of microseconds, not of frames)."""
+        while drawing.locked():
+            time.sleep(0.005)
+        frame.set(frame.value + 1)
 
     def watch():
-        """While playing: ask for a frame every FRAME_INTERVAL, once the previous one is on screen."""
         if p is None:
+            frame_drawn, week_drawn = rendered.current
+            if frame_drawn >= 0 and week_drawn != live.week:
+                next_frame()
             return
         shown = -1
         while p.playing and p is player.value:
             time.sleep(FRAME_INTERVAL)
-            if p.run.week != shown and rendered.current >= frame.value:
+            if p.run.week != shown and rendered.current[0] >= frame.value:
                 shown = p.run.week
-                frame.set(frame.value + 1)
+                next_frame()
         if p is player.value:  # it stopped by itself: last week, target week, or an error
             player.set(None)
-            frame.set(frame.value + 1)
 
     solara.lab.use_task(watch, dependencies=[p], prefer_threaded=True, raise_error=False)
+
+
+@solara.component
+def BandJob(live: LiveRun):
+    """While the band switch is on: the band of ``live``'s settings, computed in a thread of its own
+    (unless already there); it gives up as soon as the switch is off or the run is replaced."""
+    on = band_on.value
+
+    def compute():
+        settings = live.settings
+        if not on or not live.panels or (band.value is not None and band.value.settings == settings):
+            band_progress.set(None)
+            return
+        band_error.set(None)
+        band_progress.set((0, BAND_SEEDS * len(live.panels)))
+        try:
+            result = compute_band(settings, go_on=lambda: band_on.value and run.value is live,
+                                  progress=lambda done, total: band_progress.set((done, total)))
+        except Exception as error:
+            log.exception("the band over other seeds failed")
+            band_error.set(error)
+            result = None
+        if result is not None:
+            band.set(result)
+        if run.value is live:
+            band_progress.set(None)
+
+    solara.lab.use_task(compute, dependencies=[live, on], prefer_threaded=True, raise_error=False)
+
+
+@solara.component
+def Main(live: LiveRun, s: Settings, lg: str):
+    rendered = solara.use_ref((-1, 0))  # (frame, week) last drawn on screen
+    PlayLoop(live, rendered)
+    BandJob(live)
     with solara.Row(gap="0px", style={"flex": "1", "min-height": "0", "align-items": "stretch"}):
         if not presenting.value:
             with solara.Column(gap="10px", classes=["app-controls"],
                                style={"width": "330px", "min-width": "330px", "overflow-y": "auto",
                                       "padding": "8px", "background": "#f5f6f8"}):
-                RunControls(live, lg, playing)
+                RunControls(live, lg)
                 ScenarioControls(s, lg)
                 ProgrammeControls(s, lg)
                 CompareControls(s, lg)
-                ToolControls(live, lg, playing)
+                ToolControls(live, lg)
                 ParameterControls(s, lg)
-        Display(live, lg, playing, rendered)
+        Display(live, lg, rendered)
 
 
 @solara.component
-def Display(live: LiveRun, lg: str, playing: bool, rendered):
+def Display(live: LiveRun, lg: str, rendered):
     """The week, the community and the charts: the only part redrawn frame by frame."""
     frame_no = frame.value
+    week_now = live.week  # what this frame draws (or later: the model may step while it draws)
 
     def on_screen():
-        rendered.current = frame_no
+        rendered.current = (frame_no, week_now)
 
     solara.use_effect(on_screen, [frame_no])
     week = view_week.value
     with solara.Column(gap="6px", style={"flex": "1", "min-width": "0", "overflow-y": "auto", "padding": "6px 12px"}):
-        Status(live, frame_no, lg, week, playing)
+        Status(live, frame_no, lg, week)
         if live.panels:
             with solara.Div(classes=["main-grid"]):
                 Community(live, frame_no, lg, week)

@@ -8,7 +8,8 @@ holding the model back or piling up renders, and no speed or machine load can fl
 
 :meth:`Player.pause` sets a stop flag the loop checks before every week, then waits for the week
 under way to finish: when it returns the model has stopped, so the week on the screen is final.
-The time that took is kept in :attr:`Player.pause_latency` (seconds).
+The time that took is kept in :attr:`Player.pause_latency` (seconds) and logged with the wall
+clock, so a test in the browser can time the whole way from the click to the model stopping.
 """
 
 from __future__ import annotations
@@ -60,5 +61,5 @@ class Player:
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout)
         self.pause_latency = time.perf_counter() - asked
-        log.info("paused at week %d (the model stopped %.0f ms after Pause)", self.run.week,
-                 self.pause_latency * 1000)
+        log.info("paused at week %d (the model stopped %.0f ms after Pause; clock %.3f s)", self.run.week,
+                 self.pause_latency * 1000, time.time())

@@ -70,3 +70,14 @@ def Watchdog(lost_title: str, lost_text: str, reload_label: str, presenting: boo
 @solara.component_vue(str(VUE / "network_view.vue"))
 def NetworkView(src: str, tip: str, css_class: str, img_style: dict, event_pick: Callable[[dict], None]):
     pass
+
+
+@solara.component_vue(str(VUE / "play_button.vue"))
+def PlayToggle(playing: bool, handled: int, play_label: str, pause_label: str, disabled: bool, css_class: str,
+               event_set_playing: Callable[[bool], None]):
+    pass
+
+
+@solara.component_vue(str(VUE / "chart_view.vue"))
+def ChartView(src: str, readout: dict):
+    pass

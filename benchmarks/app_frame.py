@@ -13,8 +13,9 @@ And, with Debian's chromium at /usr/bin/chromium, one in the browser (``browser`
 by ``python -m app``, played at the highest speed for ``--play-seconds``; from Chrome's own
 performance counters (DevTools ``Performance.getMetrics``: task, script, layout and style time)
 the browser's main-thread time per frame shown, the frames shown per second and the gaps between
-them; then Pause: the time from the click to the button saying Play again (in the browser) and
-from the click reaching the server to the model stopping (the server's log).
+them; then Pause, pressed five times: the time from the click to the button saying Play again (in
+the browser), to the server's own state reaching the button, and to the model stopping (the
+server's log, by the wall clock), and from the click reaching the server to the model stopping.
 
 The target is at most 0.5 s per frame up to 500 residents, Pause within 0.3 s. Prints one JSON
 object (ms).
@@ -104,13 +105,21 @@ FRAME_WATCH = """() => {
     .observe(label, {childList: true, characterData: true, subtree: true});
 }"""
 PAUSE_CLICK = """() => new Promise(resolve => {
-  const button = document.querySelector('.btn-play');
-  const started = performance.now();
-  const seen = () => /play/i.test(button.innerText) && !/pause/i.test(button.innerText);
-  const observer = new MutationObserver(() => { if (seen()) { observer.disconnect(); resolve(performance.now() - started); } });
-  observer.observe(document.body, {childList: true, characterData: true, subtree: true});
-  button.click();
+  // ms from the click to: the button saying Play (label), the server's state arriving (confirmed)
+  const button = () => document.querySelector('.btn-play');
+  const started = performance.now(), out = {clicked_at: Date.now()};
+  const check = () => {
+    const b = button(), now = performance.now() - started;
+    if (out.label === undefined && /play/i.test(b.innerText) && !/pause/i.test(b.innerText)) out.label = now;
+    if (out.confirmed === undefined && b.dataset.playing === 'no') out.confirmed = now;
+    if ((out.label !== undefined && out.confirmed !== undefined) || now > 30000) { observer.disconnect(); resolve(out); }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, {childList: true, characterData: true, subtree: true, attributes: true});
+  button().click();
+  check();
 })"""
+PAUSES = 5  # Pause presses timed, each after a few seconds of Play
 
 
 def time_browser(play_seconds: float) -> dict:
@@ -157,11 +166,19 @@ def time_browser(play_seconds: float) -> dict:
             page.wait_for_timeout(play_seconds * 1000)
             after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             shown = page.evaluate("window.frameTimes")
-            click_to_play_label = page.evaluate(PAUSE_CLICK)
+            pauses = []
+            for i in range(PAUSES):
+                if i:  # again from week 0, so the run never ends before Pause
+                    page.locator(".btn-reset").click()
+                    page.locator(".week-label").filter(has_text=re.compile(r"^Week 0 of")).wait_for(timeout=60_000)
+                    page.locator(".btn-play").click()
+                    page.wait_for_timeout(3000)
+                pauses.append(page.evaluate(PAUSE_CLICK))
+                page.wait_for_timeout(1500)
             browser.close()
         time.sleep(1)
         log.flush()
-        stopped = re.findall(r"the model stopped (\d+) ms after Pause", Path(log.name).read_text())
+        stops = re.findall(r"the model stopped (\d+) ms after Pause; clock ([\d.]+) s", Path(log.name).read_text())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -173,8 +190,11 @@ def time_browser(play_seconds: float) -> dict:
     gaps = np.diff(shown) if len(shown) > 1 else np.zeros(1)
     return {"frames_shown": len(shown), "frames_per_second": round(len(shown) / play_seconds, 2),
             "browser_ms_per_frame": per_frame, "gap_between_frames": summary(list(gaps / 1000)),
-            "pause_click_to_play_label_ms": round(click_to_play_label, 1),
-            "pause_model_stopped_ms": int(stopped[-1]) if stopped else None}
+            "pause_click_to_play_label_ms": [round(p["label"], 1) for p in pauses],
+            "pause_click_to_server_state_ms": [round(p.get("confirmed", float("nan")), 1) for p in pauses],
+            "pause_click_to_model_stopped_ms": [round(float(clock) * 1000 - p["clicked_at"]) for p, (_, clock)
+                                                in zip(pauses, stops)],
+            "pause_server_to_model_stopped_ms": [int(ms) for ms, _ in stops]}
 
 
 def main() -> None:

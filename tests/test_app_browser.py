@@ -1,16 +1,22 @@
 """End-to-end: the workshop app in headless Chromium (Debian's /usr/bin/chromium) via Playwright.
 
-One server per module (``python -m app`` on a free localhost port), a fresh browser page per test:
+One server and one browser for the module (``python -m app`` on a free localhost port), a fresh
+browser page per test:
 
-* the trainer's round: pick a scenario, switch a programme on, step, play, pause, switch to Chinese;
-* Play at the highest speed: no traceback, the week advancing, Pause stopping the model within 0.3 s
-  (read off the server's log) and the week on screen final once the button says Play again;
-  15 s in the default suite, the full 60 s of the issue with ``-m slow``;
+* the trainer's round: pick a scenario, switch a programme on, step, switch the band over other
+  seeds on and play meanwhile, pause, read a chart's values under the pointer, switch to Chinese;
+* Play at the highest speed: no traceback, the week advancing; Pause: the button says Play within
+  0.3 s of the click, the model stops within 0.3 s of the click (the server logs the wall clock),
+  and the week shown is final once the server's state reaches the button; 15 s in the default
+  suite, the full 60 s of the issue with ``-m slow``;
 * Chinese everywhere: no visible Latin-letter word outside numbers, units and proper names, the tab
-  title and a refused seed included;
+  title, a refused seed and a chart's value box included;
 * the presentation layout at 1280x720 and 1600x900: the network and a chart in view together, and
   in full-screen mode with projector-size type (screenshots in ``test-artifacts/``);
-* a lost connection: the page says so and offers to reload, and the reload restores the settings.
+* a lost connection (last: it stops the module's server and starts it again on the same port): the
+  page says so and offers to reload, and the reload restores the settings.
+
+The Pause latencies measured are written to ``test-artifacts/pause_latency.json``.
 
 Waits poll for the state they need with generous timeouts (the machine may be busy); no sleep is an
 assertion.
@@ -18,6 +24,7 @@ assertion.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -89,15 +96,33 @@ class Server:
         self.log.close()
 
 
+class Servers:
+    """The module's server, which a test may stop and start again (``restart``) on the same port."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.current = Server(folder)
+
+    def restart(self) -> Server:
+        self.current.stop()
+        self.current = Server(self.folder, port=self.current.port)
+        return self.current
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def servers(tmp_path_factory):
     from app.assets import missing_packages
 
     if missing_packages():
         pytest.fail(f"Solara's browser files are missing ({missing_packages()}): run .venv/bin/python -m app.assets")
-    srv = Server(tmp_path_factory.mktemp("app-server"))
-    yield srv
-    srv.stop()
+    holder = Servers(tmp_path_factory.mktemp("app-server"))
+    yield holder
+    holder.current.stop()
+
+
+@pytest.fixture
+def server(servers) -> Server:
+    return servers.current
 
 
 @pytest.fixture(scope="module")
@@ -154,22 +179,47 @@ def set_slider_to_max(page, css: str) -> None:
     page.keyboard.press("End")
 
 
+# Press Pause in the page and time, in the browser, the click to the button's label turning to Play
+# and to the server's own state reaching the button (data-playing); the click's wall-clock time too.
+PAUSE_CLICK = """() => new Promise(resolve => {
+  const button = () => document.querySelector('.btn-play');
+  const started = performance.now(), out = {clicked_at: Date.now()};
+  const check = () => {
+    const b = button(), now = performance.now() - started;
+    if (out.label === undefined && /play/i.test(b.innerText) && !/pause/i.test(b.innerText)) out.label = now;
+    if (out.confirmed === undefined && b.dataset.playing === 'no') out.confirmed = now;
+    if ((out.label !== undefined && out.confirmed !== undefined) || now > 60000) { observer.disconnect(); resolve(out); }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, {childList: true, characterData: true, subtree: true, attributes: true});
+  button().click();
+  check();
+})"""
+PAUSES: list[dict] = []  # every Pause timed in this module, for test-artifacts/pause_latency.json
+
+
 def pause_and_settle(page, server: Server) -> int:
-    """Press Pause; returns the week, after checking that the model stopped within 0.3 s of the
-    press (the server logs it) and that the week shown is final once the button says Play."""
+    """Press Pause; returns the week, after checking that the button said Play within 0.3 s of the
+    click, that the model stopped within 0.3 s of the click (the server logs its wall clock) and that
+    the week shown settles on the week the model stopped at."""
     from playwright.sync_api import expect
 
     before = server.output().count("paused at week")
-    page.locator(".btn-play").click()
-    expect(page.locator(".btn-play")).to_have_text(re.compile("play", re.I), timeout=TIMEOUT)
+    timing = page.evaluate(PAUSE_CLICK)
+    assert "label" in timing and "confirmed" in timing, f"the button never turned back to Play: {timing}"
     deadline = time.monotonic() + TIMEOUT / 1000
     while server.output().count("paused at week") == before:
         assert time.monotonic() < deadline, "the server never logged the pause"
         time.sleep(0.1)
     line = server.output().split("paused at week")[-1].splitlines()[0]
-    week, latency_ms = (int(x) for x in re.search(r"(\d+) \(the model stopped (\d+) ms", "paused at week" + line)
-                        .groups())
-    assert latency_ms <= 300, f"the model stopped {latency_ms} ms after Pause"
+    week, clock = re.search(r"^ (\d+) \(.*clock ([\d.]+) s\)", line).groups()
+    week, stopped_ms = int(week), float(clock) * 1000 - timing["clicked_at"]
+    PAUSES.append({"label_ms": round(timing["label"], 1), "server_state_ms": round(timing["confirmed"], 1),
+                   "model_stopped_ms": round(stopped_ms)})
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "pause_latency.json").write_text(json.dumps(PAUSES, indent=1))
+    assert timing["label"] <= 300, f"the button said Play {timing['label']:.0f} ms after the click"
+    assert stopped_ms <= 300, f"the model stopped {stopped_ms:.0f} ms after the click"
     expect(page.locator(".week-label")).to_contain_text(f"Week {week} of", timeout=TIMEOUT)
     return week
 
@@ -195,6 +245,7 @@ def test_workshop_in_the_browser(server, open_page):
     counts_before, charts_before = rung_counts(page), chart_sources(page)
     assert sum(counts_before) == 300 and counts_before[0] == 300  # everyone starts on rung 1
 
+    page.locator(".switch-band input").check()  # five more runs in the background, while the run goes on
     for week in (1, 2, 3):
         page.locator(".btn-step").click()
         expect(page.locator(".week-label")).to_contain_text(f"Week {week} of")
@@ -202,6 +253,8 @@ def test_workshop_in_the_browser(server, open_page):
     page.locator(".btn-play").click()
     page.wait_for_function(
         "() => Number(document.querySelector('.rung-count[data-panel=\"0\"]').textContent) < 300", timeout=TIMEOUT)
+    expect(page.locator(".chart-participation .chart-notes")).to_contain_text("shaded: 10–90% of 5 other seeds")
+    expect(page.locator(".band-progress")).to_have_count(0)
     paused_at = pause_and_settle(page, server)
     assert paused_at > 3
     counts_after = rung_counts(page)
@@ -209,6 +262,20 @@ def test_workshop_in_the_browser(server, open_page):
     charts_after = chart_sources(page)
     assert len(charts_after) == len(charts_before) == 5
     assert all(a != b for a, b in zip(charts_after, charts_before))
+
+    # the value box under the pointer: once the final picture is in (the box follows it while the
+    # pointer rests), the last week reads as the latest-values line does
+    point_at_week(page, ".chart-participation", paused_at, 156)
+    readout = page.locator(".chart-participation .chart-readout")
+    expect(readout).to_contain_text(f"Week {paused_at}")
+    latest = page.locator(".latest-participation").inner_text()
+    ever = re.search(r"ever attended (\d+%)", latest).group(1)
+    expect(readout).to_contain_text(f"ever attended: {ever}")
+    expect(readout).to_contain_text(re.compile(r"other seeds \d+% to \d+%"))
+    point_at_week(page, ".chart-participation", 2, 156)
+    expect(readout).to_contain_text("Week 2")
+    page.mouse.move(1, 1)
+    expect(readout).to_have_count(0)
 
     page.locator(".lang-zh").click()
     expect(page.locator(".legend")).to_contain_text("非参与")
@@ -220,6 +287,18 @@ def test_workshop_in_the_browser(server, open_page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app_e2e.png"), full_page=True)
     no_traceback(page)
+
+
+def point_at_week(page, chart: str, week: int, steps: int) -> None:
+    """Move the pointer over ``chart``'s picture where it draws ``week`` (app/figures.py's margins)."""
+    from app.figures import CHART_MARGINS
+
+    view = page.locator(f"{chart} .chart-view").first
+    view.scroll_into_view_if_needed()
+    box = view.bounding_box()
+    left, _, right, _ = CHART_MARGINS
+    x0, x1 = left / 470, 1 - right / 470  # the line charts are 470 pixels wide
+    page.mouse.move(box["x"] + box["width"] * (x0 + week / steps * (x1 - x0)), box["y"] + box["height"] / 2)
 
 
 def play_again(page) -> None:
@@ -257,6 +336,7 @@ def play_at_highest_speed(server, open_page, seconds: float) -> None:
     assert advanced >= seconds / 3, f"the week on screen advanced in only {advanced} of {seconds:.0f} seconds"
     if week_of(page) > 460:  # Pause needs a run still playing when it is pressed
         play_again(page)
+        last_week = 0
     week = pause_and_settle(page, server)
     assert week >= last_week
     page.wait_for_timeout(1500)  # paused means paused
@@ -291,6 +371,9 @@ def test_chinese_everywhere(server, open_page):
     page.locator(".btn-seed").click()
     expect(page.locator(".seed-error")).to_contain_text("不是有效的随机种子")
     expect(page.locator(".ctl-seed input")).to_have_value("42")  # the field shows the seed in use
+    point_at_week(page, ".chart-attitudes", 1, 156)  # a chart's value box
+    expect(page.locator(".chart-attitudes .chart-readout")).to_contain_text("第 1 周")
+    expect(page.locator(".chart-attitudes .chart-readout")).to_contain_text("1. 效能感：")
     assert not latin_words(page.locator("body").inner_text()), latin_words(page.locator("body").inner_text())
 
 
@@ -324,21 +407,17 @@ def test_presentation_layout_shows_network_and_charts_together(server, open_page
     expect(page.locator(".app-controls")).to_have_count(1)
 
 
-def test_a_lost_connection_is_announced_and_reload_restores_the_settings(tmp_path, open_page):
+def test_a_lost_connection_is_announced_and_reload_restores_the_settings(servers, open_page):
     from playwright.sync_api import expect
 
-    srv = Server(tmp_path)
-    try:
-        page = open_page(srv.url + "?lang=zh&seed=77")
-        expect(page.locator(".ctl-seed input")).to_have_value("77")
-        srv.stop()
-        expect(page.locator(".connection-lost")).to_be_visible(timeout=TIMEOUT)
-        expect(page.locator(".connection-lost")).to_contain_text("与服务器的连接已断开")
-        srv = Server(tmp_path, port=srv.port)
-        page.locator(".btn-reconnect").click()
-        page.locator(".week-label").wait_for(timeout=LOAD_TIMEOUT)
-        expect(page.locator(".ctl-seed input")).to_have_value("77")
-        expect(page.locator(".week-label")).to_contain_text("第 0 周")
-        expect(page.locator(".connection-lost")).to_have_count(0)
-    finally:
-        srv.stop()
+    page = open_page(servers.current.url + "?lang=zh&seed=77")
+    expect(page.locator(".ctl-seed input")).to_have_value("77")
+    servers.current.stop()
+    expect(page.locator(".connection-lost")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".connection-lost")).to_contain_text("与服务器的连接已断开")
+    servers.restart()
+    page.locator(".btn-reconnect").click()
+    page.locator(".week-label").wait_for(timeout=LOAD_TIMEOUT)
+    expect(page.locator(".ctl-seed input")).to_have_value("77")
+    expect(page.locator(".week-label")).to_contain_text("第 0 周")
+    expect(page.locator(".connection-lost")).to_have_count(0)

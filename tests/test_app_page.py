@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import threading
 import time
 
 import ipyvuetify as v
@@ -24,7 +25,8 @@ def rendered():
     for reactive, value in ((page.settings, None), (page.run, None), (page.lang, "en"), (page.player, None),
                             (page.seed_note, None), (page.seed_text, None), (page.page_error, None), (page.reference, None),
                             (page.view_week, None), (page.inspected, None), (page.presenting, False),
-                            (page.speed, 4)):
+                            (page.speed, 4), (page.band_on, False), (page.band, None),
+                            (page.band_progress, None), (page.band_error, None)):
         reactive.set(value)
     box, rc = solara.render(page.Page(), handle_error=False)
     yield rc
@@ -64,18 +66,62 @@ def test_steps_and_language(rendered):
 def test_play_runs_apart_from_drawing_and_pause_stops_the_model_at_once(rendered):
     rc = rendered
     page.speed.set(20)
-    page.toggle_play()
+    page.set_playing(True)
     player = page.player.value
     assert player is not None and player.playing
     wait_for(lambda: page.run.value.week >= 10, "the run to reach week 10")
     wait_for(lambda: text_of(rc, "week-label") != "Week 0 of 156", "a frame on screen")
-    page.toggle_play()
+    page.set_playing(False)
     assert page.player.value is None and not player.playing  # the model thread has ended
     week = page.run.value.week
     time.sleep(0.5)
     assert page.run.value.week == week
-    assert text_of(rc, "week-label") == f"Week {week} of 156"  # the frame shown is the final one
+    assert text_of(rc, "week-label") == f"Week {week} of 156"  # the week shown is the final one
     assert player.pause_latency is not None
+
+
+def test_pause_turns_the_button_before_the_final_picture_is_drawn(rendered, monkeypatch):
+    rc = rendered
+    page.speed.set(20)
+    page.set_playing(True)
+    wait_for(lambda: page.run.value.week >= 5, "the run to reach week 5")
+    toggle = [w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "playing")]
+    assert len(toggle) == 1 and toggle[0].playing
+    drawn = []  # the threads that drew a chart
+    charts = page.ChartPicture.png
+    monkeypatch.setattr(page.ChartPicture, "png",
+                        lambda self, *a, **k: drawn.append(threading.current_thread()) or charts(self, *a, **k))
+    presses = page.play_presses.value
+    page.set_playing(False)
+    assert page.player.value is None  # the model has stopped
+    assert threading.current_thread() not in drawn  # Pause itself draws no picture: the final frame follows
+    # the button turns with the next drawing of the page (now, or after a frame under way)
+    wait_for(lambda: not toggle[0].playing and toggle[0].handled == presses + 1, "the button to say Play")
+    week = page.run.value.week
+    wait_for(lambda: text_of(rc, "week-label") == f"Week {week} of 156", "the final week")
+    wait_for(lambda: page.run.value.week == week and len(drawn) > 0, "the final frame")
+    page.set_playing(False)  # a second Pause in flight is harmless
+    assert page.player.value is None and page.play_presses.value == presses + 2
+
+
+def test_the_band_is_computed_beside_play_and_drawn_behind_the_curves(rendered):
+    rc = rendered
+    s = copy.deepcopy(page.settings.value)
+    s.values["steps"] = 520
+    page.change(s)
+    page.speed.set(20)
+    page.band_on.set(True)
+    page.set_playing(True)
+    wait_for(lambda: page.run.value.week >= 10, "the run to reach week 10")
+    assert page.band_progress.value is not None, "the band had finished before Play had run 10 weeks"
+    rc.find(v.Html, class_="band-progress").assert_single()
+    wait_for(lambda: page.band.value is not None, "the band")
+    assert page.player.value is not None  # Play went on while the band was computed
+    page.set_playing(False)
+    assert page.band.value.settings == page.run.value.settings and len(page.band.value.seeds) == 5
+    wait_for(lambda: html_containing(rc, "shaded: 10–90% of 5 other seeds"), "the band's note under the charts")
+    page.band_on.set(False)
+    wait_for(lambda: not html_containing(rc, "shaded: 10–90%"), "the band to leave the charts")
 
 
 def test_play_stops_by_itself_at_the_target_week(rendered):
