@@ -40,6 +40,9 @@ from app.figures import CHART_SERIES, ChartPicture, NetworkPicture  # noqa: E402
 from app.live import LiveRun  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pause_probe import pause_click  # noqa: E402
+
 WARM_UP = 5
 
 
@@ -104,21 +107,7 @@ FRAME_WATCH = """() => {
   new MutationObserver(() => window.frameTimes.push(performance.now()))
     .observe(label, {childList: true, characterData: true, subtree: true});
 }"""
-PAUSE_CLICK = """() => new Promise(resolve => {
-  // ms from the click to: the button saying Play (label), the server's state arriving (confirmed)
-  const button = () => document.querySelector('.btn-play');
-  const started = performance.now(), out = {clicked_at: Date.now()};
-  const check = () => {
-    const b = button(), now = performance.now() - started;
-    if (out.label === undefined && /play/i.test(b.innerText) && !/pause/i.test(b.innerText)) out.label = now;
-    if (out.confirmed === undefined && b.dataset.playing === 'no') out.confirmed = now;
-    if ((out.label !== undefined && out.confirmed !== undefined) || now > 30000) { observer.disconnect(); resolve(out); }
-  };
-  const observer = new MutationObserver(check);
-  observer.observe(document.body, {childList: true, characterData: true, subtree: true, attributes: true});
-  button().click();
-  check();
-})"""
+PAUSE_CLICK = pause_click(timeout_ms=30_000)  # tests/pause_probe.py, shared with the browser tests
 PAUSES = 5  # Pause presses timed, each after a few seconds of Play
 
 

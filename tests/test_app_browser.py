@@ -36,6 +36,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pause_probe import pause_click
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -179,22 +180,7 @@ def set_slider_to_max(page, css: str) -> None:
     page.keyboard.press("End")
 
 
-# Press Pause in the page and time, in the browser, the click to the button's label turning to Play
-# and to the server's own state reaching the button (data-playing); the click's wall-clock time too.
-PAUSE_CLICK = """() => new Promise(resolve => {
-  const button = () => document.querySelector('.btn-play');
-  const started = performance.now(), out = {clicked_at: Date.now()};
-  const check = () => {
-    const b = button(), now = performance.now() - started;
-    if (out.label === undefined && /play/i.test(b.innerText) && !/pause/i.test(b.innerText)) out.label = now;
-    if (out.confirmed === undefined && b.dataset.playing === 'no') out.confirmed = now;
-    if ((out.label !== undefined && out.confirmed !== undefined) || now > 60000) { observer.disconnect(); resolve(out); }
-  };
-  const observer = new MutationObserver(check);
-  observer.observe(document.body, {childList: true, characterData: true, subtree: true, attributes: true});
-  button().click();
-  check();
-})"""
+PAUSE_CLICK = pause_click(timeout_ms=60_000)  # tests/pause_probe.py
 PAUSES: list[dict] = []  # every Pause timed in this module, for test-artifacts/pause_latency.json
 
 
