@@ -249,8 +249,6 @@ def compare_arms(*overrides: str, replications: int | None = None, confidence: f
     """``sim compare=on <overrides>``: the one override with alternatives (``"scenario=a,b"``)
     defines the arms; every arm runs with the same seeds and common random numbers
     (:mod:`sim.compare`). ``replications``, ``confidence`` and ``n_jobs`` are ``compare.*``."""
-    from joblib import Parallel, delayed
-
     from sim import compare as paired
     from sim.cli import precheck_arguments
 
@@ -262,15 +260,10 @@ def compare_arms(*overrides: str, replications: int | None = None, confidence: f
     if request.calibration is not None:
         raise ConfigError("calibration", request.calibration, "a comparison over a posterior runs from the "
                                                               "command: sim compare=on ... calibration=<folder>")
-    configs = [paired.compose_arm(request.common + arm) for arm in request.arms]
-    r = request.settings.replications
-    seeds = [paired.replication_seed(configs[0].seed, k) for k in range(r)]
-    jobs = [(a, k) for a in range(len(configs)) for k in range(r)]
-    rows = Parallel(n_jobs=request.settings.n_jobs)(delayed(paired.run_one)(configs[a], seeds[k]) for a, k in jobs)
-    runs = pd.DataFrame([{"arm": request.labels[a], "replication": k, "seed": seeds[k], **row}
-                         for (a, k), row in zip(jobs, rows)])
+    pairs = paired.pair_runs(request)
+    runs = paired.run_pairs(pairs, request)
     return Comparison(runs, paired.paired_table(runs, request.labels, request.settings.confidence),
-                      request.labels, seeds)
+                      request.labels, pairs.seeds)
 
 
 @dataclass

@@ -237,40 +237,64 @@ def format_table(table: pd.DataFrame, confidence: float) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> dict:
-    """Parse, compose and validate every arm before any run, run the pairs, write, print."""
-    from joblib import Parallel, delayed
+@dataclass
+class Pairs:
+    """Every run of a comparison, composed and validated before any runs: run ``(arm, k)`` takes
+    ``configs[(arm, k)]`` with ``seeds[k]`` (and, over a posterior, ``draws[k]``) in every arm."""
 
-    import sim
+    configs: dict[tuple[int, int], object]
+    seeds: list[int]
+    draws: list[dict]
+    root_seed: int
 
-    started = time.perf_counter()
-    request = parse(argv)
+
+def pair_runs(request: Request) -> Pairs:
+    """Compose and validate every arm; over a posterior, every arm's replication k takes draw k."""
     configs = [compose_arm(request.common + arm) for arm in request.arms]
     r = request.settings.replications
     seeds = [replication_seed(configs[0].seed, k) for k in range(r)]
     jobs = [(a, k) for a in range(len(configs)) for k in range(r)]
     runs_of = {(a, k): configs[a] for a, k in jobs}
     draws = [{}] * r
-    if request.calibration is not None:  # every arm's replication k takes posterior draw k
+    if request.calibration is not None:
         from sim.calibration.posterior import check_overrides
         from sim.calibration.uncertain import posterior_draws
 
         check_overrides(request.calibration, request.common + [o for arm in request.arms for o in arm])
         draws = posterior_draws(request.calibration, r, configs[0].seed)
         runs_of = {(a, k): compose_arm(request.common + request.arms[a], draws[k]) for a, k in jobs}
-    print(f"compare: {len(configs)} arms x {r} seeds, common random numbers"
-          + (f", posterior draws of {request.calibration}" if request.calibration else ""), file=sys.stderr)
-    rows = Parallel(n_jobs=request.settings.n_jobs)(delayed(run_one)(runs_of[job], seeds[job[1]]) for job in jobs)
-    runs = pd.DataFrame([{"arm": request.labels[a], "replication": k, "seed": seeds[k], **draws[k], **row}
+    return Pairs(runs_of, seeds, draws, configs[0].seed)
+
+
+def run_pairs(pairs: Pairs, request: Request) -> pd.DataFrame:
+    """Run every pair (joblib, ``compare.n_jobs``); one row per run: arm, replication, seed, draw, indicators."""
+    from joblib import Parallel, delayed
+
+    jobs = list(pairs.configs)
+    rows = Parallel(n_jobs=request.settings.n_jobs)(delayed(run_one)(pairs.configs[job], pairs.seeds[job[1]])
+                                                    for job in jobs)
+    return pd.DataFrame([{"arm": request.labels[a], "replication": k, "seed": pairs.seeds[k], **pairs.draws[k], **row}
                          for (a, k), row in zip(jobs, rows)])
+
+
+def main(argv: list[str]) -> dict:
+    """Parse, compose and validate every arm before any run, run the pairs, write, print."""
+    import sim
+
+    started = time.perf_counter()
+    request = parse(argv)
+    pairs = pair_runs(request)
+    print(f"compare: {len(request.arms)} arms x {len(pairs.seeds)} seeds, common random numbers"
+          + (f", posterior draws of {request.calibration}" if request.calibration else ""), file=sys.stderr)
+    runs = run_pairs(pairs, request)
     table = paired_table(runs, request.labels, request.settings.confidence)
     summary = {"version": sim.__version__, "command": "compare", "arms": request.labels,
-               "common_overrides": request.common, "root_seed": configs[0].seed, "seeds": seeds,
+               "common_overrides": request.common, "root_seed": pairs.root_seed, "seeds": pairs.seeds,
                "calibration": request.calibration,
                "settings": dataclasses.asdict(request.settings),
                "seconds": round(time.perf_counter() - started, 2),
                "files": ["runs.csv", "compare.csv", "summary.json"]}
     write(request.outdir, runs, table, summary)
     print(format_table(table, request.settings.confidence))
-    print(f"{len(jobs)} runs, {summary['seconds']:.1f} s; outputs {request.outdir}")
+    print(f"{len(runs)} runs, {summary['seconds']:.1f} s; outputs {request.outdir}")
     return summary
