@@ -38,14 +38,9 @@ def cases() -> dict[str, list[str]]:
 
 
 def compose(overrides: list[str]) -> dict:
-    from hydra import compose as hydra_compose, initialize_config_dir
-    from omegaconf import OmegaConf
+    from sim.conf import compose as compose_config
 
-    from sim.cli import CONF
-
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        cfg = hydra_compose(config_name="config", overrides=[f"seed={SEED}", *overrides])
-    return OmegaConf.to_container(cfg, resolve=True)
+    return compose_config([f"seed={SEED}", *overrides])
 
 
 def column_sums(frame) -> dict:
