@@ -41,6 +41,9 @@ class CommunityConfig:
     time_cost_mean: float = param(0.5, lo=0.0, hi=100.0, doc="mean weekly time cost of attending a meeting")
     threshold_mean: float = probability(0.3, "mean Granovetter threshold (share of active neighbours)")
     initial_belief: float = probability(0.5, "conditional cooperators' first guess of others' turnout")
+    initial_habit_mean: float = probability(0.15, "mean habit of taking part at the start (sim/habit.py)")
+    initial_habit_concentration: float = param(2.0, lo=0.01, hi=10_000.0,
+                                               doc="Beta concentration of initial habits: low = a few regulars")
     attribute_concentration: float = param(8.0, lo=0.01, hi=10_000.0,
                                            doc="Beta concentration of attribute draws")
     residents: str | None = param(None, doc="survey microdata (CSV or Parquet): residents copied from it")
@@ -114,16 +117,21 @@ class ParticipationConfig:
     """R = pB - C + D (Riker & Ordeshook 1968) plus social influence, P = logistic(beta*U)."""
 
     beta: float = param(4.0, lo=0.0, hi=100.0, doc="logistic slope")
-    intercept: float = param(-0.6, lo=-100.0, hi=100.0, doc="baseline propensity")
+    intercept: float = param(-0.8, lo=-100.0, hi=100.0, doc="baseline propensity")
     benefit_weight: float = param(2.0, lo=0.0, hi=100.0)
     cost_weight: float = param(1.0, lo=0.0, hi=100.0)
     capacity_cost_relief: float = probability(0.6, "share of time cost that full capacity removes")
     duty_weight: float = param(0.5, lo=0.0, hi=100.0, doc="civic duty D")
-    social_weight: float = param(1.0, lo=0.0, hi=100.0, doc="Granovetter threshold term")
+    social_weight: float = param(0.3, lo=0.0, hi=100.0, doc="Granovetter threshold term")
     threshold_alpha: float = param(3.0, lo=0.01, hi=100.0, doc="steepness of X^a/(T^a+X^a)")
     leader_weight: float = param(0.6, lo=0.0, hi=100.0, doc="pull of neighbouring leaders (recruitment)")
     organisation_weight: float = param(0.4, lo=0.0, hi=100.0, doc="extra duty of public-good organisation members")
     belief_rate: float = probability(0.3, "how fast beliefs about others' turnout follow what is seen")
+    courtyard_weight: float = probability(0.5, "weight of courtyard turnout (vs network neighbours') in what is seen")
+    recent_window: int = param(12, lo=1, hi=100_000, doc="weeks a neighbour who took part counts as active")
+    habit_weight: float = param(1.0, lo=0.0, hi=100.0, doc="pull of the habit of taking part (sim/habit.py)")
+    habit_gain: float = probability(0.3, "habit gained per meeting attended: h += gain * (1 - h)")
+    habit_decay: float = probability(0.013, "weekly fading of the habit (0.013: halves in about a year)")
 
 
 @dataclass
@@ -147,7 +155,7 @@ class DeliberationConfig:
 @dataclass
 class OfficialsConfig:
     n_cadres: int = param(5, lo=1, hi=1000, doc="residents'-committee and party cadres")
-    responsiveness: float = probability(0.45, "Chen, Pan & Xu 2016: ~1/3 respond at baseline")
+    responsiveness: float = probability(0.4, "Chen, Pan & Xu 2016: ~1/3 respond at baseline")
     admin_load: float = probability(0.3, "share of time taken by administrative tasks")
     openness: float = probability(0.5, "openness to deliberation: chance a response adopts")
     power_retained: float = probability(0.9, "share of decision power officials keep")
@@ -175,6 +183,8 @@ class LeadersConfig:
     emergence_capacity: float = probability(0.55)
     stepdown_efficacy: float = probability(0.1)
     stepdown_rate: float = probability(0.05)
+    stance_weight: float = probability(0.8, "share of a leader's view on each issue that is their standing stance")
+    proposal_rate: float = probability(0.005, "weekly chance a leader without an open issue raises a courtyard's proposal")
 
 
 @dataclass

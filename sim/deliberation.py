@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import modes
+from sim.leadership import hold_stances
 
 MIN_STEER_DISTANCE = 0.05  # a chair who already agrees with the group cannot steer it
 
@@ -192,7 +193,7 @@ def discuss(opinion: np.ndarray, influence: np.ndarray, group: np.ndarray, is_ch
 
 def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
     """Representatives without an issue of their own join a random open issue's meeting, with an
-    opinion ~ Beta(2, 2) on it."""
+    opinion ~ Beta(2, 2) on it (leaders: moved to their stance, :func:`sim.leadership.hold_stances`)."""
     state = model.state
     loose = rows[state.current_issue[rows] < 0]
     if len(loose) == 0:
@@ -203,6 +204,7 @@ def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
     for issue_id in np.unique(open_ids[pick]):
         model.issues[int(issue_id)].joined.append(loose[open_ids[pick] == issue_id])
     state.opinion[loose] = model.streams.beta("representatives.opinion", loose, 2.0, 2.0)
+    hold_stances(model, loose)
 
 
 def hold_meetings(model: CommunityModel, attendees: np.ndarray) -> Meetings:

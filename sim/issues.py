@@ -33,6 +33,7 @@ class Issue:
     arisen_step: int
     stream_key: int  # names the issue in the random streams (sim/streams.py), whatever its id
     joined: list[np.ndarray] = field(default_factory=list)  # rows of representatives who joined it
+    raised_by: int = -1  # row of the leader who raised it as the courtyard's proposal (-1: it arose)
     status: IssueStatus = IssueStatus.OPEN
     decision_rung: Rung | None = None
     decided_step: int | None = None
@@ -68,13 +69,19 @@ def arise_issues(model: CommunityModel) -> list[Issue]:
     return new
 
 
-def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None) -> Issue:
+def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None,
+                courtyards: np.ndarray | None = None) -> Issue:
     """Put one issue of ``kind`` on the community's agenda (see :func:`arise_issues`).
 
     ``stream_key`` names the issue in every draw about it (its courtyards, stakes and opinions,
     reading its results, responses to its groups) whatever its id; an issue raised by hand
-    (``stream_key`` None) is named by its step and id.
+    (``stream_key`` None) is named by its step and id. ``courtyards`` fixes the courtyards a
+    courtyard-scope issue touches (a leader's proposal: their own), instead of drawing them.
+    Leaders touched by the issue hold their standing stance on it
+    (:func:`sim.leadership.hold_stances`).
     """
+    from sim.leadership import hold_stances
+
     cfg, state = model.config.issues, model.state
     if stream_key is None:
         stream_key = fold(model.steps, "raised", len(model.issues))
@@ -84,8 +91,8 @@ def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None)
     if community_wide:
         touched = np.arange(state.n)
     else:
-        chosen = rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
-                            replace=False)
+        chosen = (rng.choice(model.n_courtyards, size=min(cfg.courtyards_touched, model.n_courtyards),
+                             replace=False) if courtyards is None else np.asarray(courtyards))
         touched = model.residents_of(chosen)
     centre = rng.uniform(0.2, 0.8)
     issue = Issue(model.next_issue_id(), kind, spec.salience, community_wide, touched,
@@ -93,6 +100,7 @@ def raise_issue(model: CommunityModel, kind: str, stream_key: int | None = None)
     state.current_issue[touched] = issue.issue_id
     state.stake[touched] = np.minimum(1.0, spec.salience * rng.uniform(0.5, 1.5, len(touched)))
     state.opinion[touched] = rng.beta(4 * centre, 4 * (1 - centre), len(touched))
+    hold_stances(model, touched)
     model.issues[issue.issue_id] = issue
     model.open_issues_by_id[issue.issue_id] = issue
     return issue

@@ -3,17 +3,19 @@
 Each step (``CommunityModel.step``), in order:
 
 1. interventions act (:mod:`sim.interventions`)
-2. public issues arise (:func:`sim.issues.arise_issues`)
+2. public issues arise (:func:`sim.issues.arise_issues`) and leaders raise their courtyards'
+   proposals (:func:`sim.leadership.raise_proposals`)
 3. on a deliberation day (every ``meeting_interval`` steps of the rules in force, if issues are open):
    residents decide whether to take part (:func:`sim.participation.decide_participation`),
    meetings are held (:func:`sim.deliberation.hold_meetings`), officials respond
    (:func:`sim.response.officials_respond`), residents learn (:func:`sim.attitudes.learn_from_meetings`),
    the deliberated issues close and rungs are recorded (:mod:`sim.ladder`)
-4. issues nobody discussed for ``issues.max_age`` steps are decided by cadres alone
-5. leaders emerge and step down (:mod:`sim.leadership`)
-6. organisations found, recruit, convert, decay, dissolve (:mod:`sim.organisations`)
-7. interventions' after-step hooks run (``Intervention.after_step``, a no-op by default)
-8. the reporters record one row (:data:`sim.indicators.REPORTERS`)
+4. every resident's habit of taking part fades (:func:`sim.habit.fade_habit`)
+5. issues nobody discussed for ``issues.max_age`` steps are decided by cadres alone
+6. leaders emerge and step down (:mod:`sim.leadership`)
+7. organisations found, recruit, convert, decay, dissolve (:mod:`sim.organisations`)
+8. interventions' after-step hooks run (``Intervention.after_step``, a no-op by default)
+9. the reporters record one row (:data:`sim.indicators.REPORTERS`)
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from sim.agents import Official, OfficialRole, Organisation, Purpose
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
+from sim.habit import fade_habit, record_attendance
 from sim.indicators import REPORTERS
 from sim.interventions import REGISTRY, Intervention
 from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
-from sim.leadership import emerge_leaders, promote, step_down_leaders
+from sim.leadership import emerge_leaders, promote, raise_proposals, step_down_leaders
 from sim.network import build_network
 from sim.microdata import draw_residents
 from sim.organisations import update_organisations
@@ -158,12 +161,14 @@ class CommunityModel(LazyResidents, mesa.Model):
         for intervention in self.interventions:
             intervention.step(self)
         arise_issues(self)
+        raise_proposals(self)
         self.meetings, self.attendees = None, np.zeros(0, dtype=np.int64)
         self.state.rung_now[:] = Rung.MANIPULATION
         self.is_deliberation_day = (self.steps % self.deliberation_rules.meeting_interval == 0
                                     and bool(self.open_issues()))
         if self.is_deliberation_day:
             self.deliberation_day()
+        fade_habit(self.state, self.config.participation)
         for issue in expire_issues(self):
             learn_from_unheard(self, issue.touched)
         emerge_leaders(self)
@@ -184,8 +189,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         responses = officials_respond(meetings, gather_proposals(self, meetings),
                                       self.public_good_member()[meetings.members], self.config.officials,
                                       self.streams)
-        s.meetings_attended[meetings.members] += 1
-        s.last_took_part_step[meetings.members] = self.steps
+        record_attendance(s, meetings.members, self.steps, self.config.participation)
         learn_from_meetings(self, meetings, responses)
         self.record_rungs(meetings, responses)
         self.meeting_log.append(self._meeting_rows(meetings, responses))

@@ -3,6 +3,7 @@
 Utility of taking part, per resident i (docs/mechanisms.md):
 
     U_i = intercept + w_B * p_i * B_i - w_C * C_i + w_D * D_i + w_S * S_i + w_L * L_i + w_O * O_i
+          + w_H * H_i
     P_i = logistic(beta * U_i)
 
 * p_i = (efficacy_i + trust_i) / 2: the chance taking part changes anything (Riker & Ordeshook 1968)
@@ -12,12 +13,17 @@ Utility of taking part, per resident i (docs/mechanisms.md):
   (Verba, Schlozman & Brady 1995)
 * D_i: duty by cooperation type (Fischbacher, Gächter & Fehr 2001): a conditional cooperator
   gives what they believe others give, b_i, a free-rider 0, an unconditional cooperator 1;
-  representatives add 1. Beliefs start at ``initial_belief`` and follow what is seen on each
-  deliberation day, b_i <- b_i + belief_rate * (X_i - b_i), so without leaders or sanctions
-  turnout decays as in repeated public-goods games
-* S_i = X_i^a / (T_i^a + X_i^a): Granovetter (1978) threshold, smooth form; free-riders ignore it
-* L_i = min(1, sum of neighbouring leaders' influence): leaders recruit neighbours
+  representatives add 1. Beliefs start at ``initial_belief`` and follow the turnout the resident
+  sees on each deliberation day (:func:`observed_turnout`): b_i <- b_i + belief_rate * (V_i - b_i),
+  so where many free-ride, conditional cooperators see little turnout and withdraw faster
+  (Fischbacher & Gächter 2010)
+* S_i = X_i^a / (T_i^a + X_i^a): Granovetter (1978) threshold, smooth form, where X_i is the share
+  of network neighbours who took part in the last ``recent_window`` weeks (recently active, not
+  only those invited now); free-riders ignore it
+* L_i = min(1, f_i + sum of neighbouring leaders' influence f_j): leaders recruit their neighbours,
+  and a leader's own role (influence f_i, 0 for others) obliges them to come
 * O_i = 1 for members of a public-good organisation
+* H_i: the habit of taking part (:mod:`sim.habit`; Gerber, Green & Shachar 2003)
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ def duty(cooperation, belief, represents):
 
 def participation_probability(cfg: ParticipationConfig, *, efficacy, trust, stake, interest,
                               time_cost, capacity, cooperation, belief, active_share, threshold,
-                              leader_pull, public_good_member, mode_cost=1.0, represents=0.0):
+                              leader_pull, public_good_member, mode_cost=1.0, represents=0.0, habit=0.0):
     """P(take part) from the formula in the module docstring; works on arrays and on scalars."""
     p = 0.5 * (efficacy + trust)
     benefit = np.maximum(stake, 0.5 * represents) * interest
@@ -63,35 +69,59 @@ def participation_probability(cfg: ParticipationConfig, *, efficacy, trust, stak
     utility = (cfg.intercept + cfg.benefit_weight * p * benefit - cfg.cost_weight * cost
                + cfg.duty_weight * duty(cooperation, belief, represents)
                + cfg.social_weight * social + cfg.leader_weight * leader_pull
-               + cfg.organisation_weight * public_good_member)
+               + cfg.organisation_weight * public_good_member + cfg.habit_weight * habit)
     return logistic(cfg.beta * utility)
 
 
 def neighbour_signals(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Share of neighbours who took part last meeting day, and neighbouring leaders' pull."""
+    """Share of network neighbours who took part in the last ``recent_window`` weeks, and the
+    pull of leaders: one's own role and neighbouring leaders' recruiting."""
     state = model.state
-    active = model.adjacency @ state.took_part.astype(np.float64)
-    active_share = active / np.maximum(model.degree, 1)
-    leader_pull = np.minimum(1.0, model.adjacency @ state.influence)
+    last = state.last_took_part_step
+    recent = (last >= 0) & (model.steps - last <= model.config.participation.recent_window)
+    active_share = (model.adjacency @ recent.astype(np.float64)) / np.maximum(model.degree, 1)
+    leader_pull = np.minimum(1.0, state.influence + model.adjacency @ state.influence)
     return active_share, leader_pull
+
+
+def observed_turnout(model: CommunityModel, invited: np.ndarray, takes_part: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """What each resident sees of today's turnout, and whether they saw anything.
+
+    V_i = (1 - w) * N_i + w * Y_i with N_i the share of i's invited network neighbours who came and
+    Y_i the share of the other invited residents of i's courtyard who came (w =
+    ``courtyard_weight``; w = 0 or 1 when only one of them had anybody invited). A resident with
+    nobody invited around them sees nothing and keeps their belief: beliefs follow what others
+    do, not how many issues arise.
+    """
+    s = model.state
+    inv, came = invited.astype(np.float64), (invited & takes_part).astype(np.float64)
+    near_inv, near_came = model.adjacency @ inv, model.adjacency @ came
+    yard_inv = np.bincount(s.courtyard, weights=inv, minlength=model.n_courtyards)[s.courtyard] - inv
+    yard_came = np.bincount(s.courtyard, weights=came, minlength=model.n_courtyards)[s.courtyard] - came
+    sees_near, sees_yard = near_inv > 0, yard_inv > 0.5
+    w = np.where(sees_near & sees_yard, model.config.participation.courtyard_weight, sees_yard.astype(np.float64))
+    seen = ((1 - w) * near_came / np.maximum(near_inv, 1) + w * yard_came / np.maximum(yard_inv, 1))
+    return seen, sees_near | sees_yard
 
 
 def decide_participation(model: CommunityModel) -> np.ndarray:
     """Draw who takes part this step among the residents the mode invites; returns their rows."""
-    state, mode = model.state, model.deliberation_rules.mode
+    state, mode, cfg = model.state, model.deliberation_rules.mode, model.config.participation
     invited = modes.eligible(model, mode)
     active_share, leader_pull = neighbour_signals(model)
     represents = modes.represents_others(model, mode)
     prob = participation_probability(
-        model.config.participation,
+        cfg,
         efficacy=state.efficacy, trust=state.trust, stake=state.stake, interest=state.interest,
         time_cost=state.time_cost, capacity=state.capacity, cooperation=state.cooperation,
         belief=state.belief, active_share=active_share, threshold=state.threshold, leader_pull=leader_pull,
         public_good_member=model.public_good_member(), mode_cost=modes.cost_factor(model, mode),
-        represents=np.asarray(represents, dtype=float))
+        represents=np.asarray(represents, dtype=float), habit=state.habit)
     rows = np.flatnonzero(invited)
     takes_part = np.zeros(state.n, dtype=bool)
     takes_part[rows] = model.streams.uniform("participation", rows) < prob[rows]
-    state.belief += model.config.participation.belief_rate * (active_share - state.belief)
+    seen, sees = observed_turnout(model, invited, takes_part)
+    state.belief[sees] += cfg.belief_rate * (seen[sees] - state.belief[sees])
     state.took_part[:] = takes_part
     return np.flatnonzero(takes_part)

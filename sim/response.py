@@ -1,16 +1,18 @@
 """Officials respond to the proposals of this step's meetings: adopt, partly adopt, or ignore.
 
-Each proposal is handled by the official in charge (the cadre of the issue's first courtyard;
-the street-office official for community-wide issues), who keeps a share ``power_retained`` of
-the decision. With probability 1 - power_retained the decision is not the official's alone
-(a council or residents' body takes it) and the proposal is adopted. Otherwise the official
-responds with probability
+Each issue's proposals are handled by the official in charge (the cadre of the issue's first
+courtyard; the street-office official for community-wide issues), who keeps a share
+``power_retained`` of the decision. With probability 1 - power_retained the issue is not the
+official's alone to decide (a council or residents' body takes it) and its proposals are adopted.
+Otherwise the official answers the issue (one answer for all its groups: Chen, Pan & Xu 2016
+count responses per request) with probability
 
     P(respond) = clip(responsiveness * (1 - admin_load) + threat_effect * turnout, 0, 1)
 
 where turnout is the share of the issue's touched residents who attended (the threat of
-collective action raises responsiveness, Chen, Pan & Xu 2016); a response adopts the proposal
-with probability openness * (1 - |proposal - official_view|), otherwise adopts part of it.
+collective action raises responsiveness, Chen, Pan & Xu 2016); an answered issue's proposal is
+adopted, group by group, with probability openness * (1 - |proposal - official_view|), otherwise
+adopted in part.
 What the response means for residents' power depends on the share of decision power the
 official keeps (see the table in :mod:`sim.ladder`): below ``partnership_threshold`` an adopted
 proposal is a shared decision, below ``delegation_threshold`` the residents' body decides, and
@@ -65,11 +67,13 @@ OFFICIAL_TRAITS = np.dtype([("responsiveness", float), ("admin_load", float), ("
 @dataclass
 class Proposals:
     """What reaches officials, per discussion group: ``traits`` (a record array of
-    :data:`OFFICIAL_TRAITS`), ``turnout`` (share of the issue's touched residents who attended) and
-    ``stream_key`` (names the group in the random streams: the issue's key ^ its number)."""
+    :data:`OFFICIAL_TRAITS`), ``turnout`` (share of the issue's touched residents who attended),
+    ``issue_key`` (names the group's issue in the random streams) and ``stream_key`` (names the
+    group: the issue's key ^ its number)."""
 
     traits: np.ndarray
     turnout: np.ndarray
+    issue_key: np.ndarray
     stream_key: np.ndarray
 
 
@@ -78,6 +82,7 @@ def gather_proposals(model: CommunityModel, meetings: Meetings) -> Proposals:
     n = meetings.n_groups
     traits = np.zeros(n, dtype=OFFICIAL_TRAITS)
     turnout = np.zeros(n)
+    issue_key = np.zeros(n, dtype=np.uint64)
     stream_key = np.zeros(n, dtype=np.uint64)
     for issue_id in np.unique(meetings.issue_id):
         issue = model.issues[int(issue_id)]
@@ -85,8 +90,9 @@ def gather_proposals(model: CommunityModel, meetings: Meetings) -> Proposals:
         sel = meetings.issue_id == issue_id
         traits[sel] = (o.responsiveness, o.admin_load, o.openness, o.power_retained, issue.official_view)
         turnout[sel] = min(1.0, meetings.size[sel].sum() / max(1, len(issue.touched)))
+        issue_key[sel] = np.uint64(issue.stream_key)
         stream_key[sel] = np.uint64(issue.stream_key) ^ np.arange(sel.sum(), dtype=np.uint64)
-    return Proposals(traits, turnout, stream_key)
+    return Proposals(traits, turnout, issue_key, stream_key)
 
 
 def officials_respond(meetings: Meetings, proposals: Proposals, public_good_member: np.ndarray,
@@ -95,13 +101,14 @@ def officials_respond(meetings: Meetings, proposals: Proposals, public_good_memb
 
     ``public_good_member`` holds, per attendee of ``meetings``, whether they belong to a
     public-good organisation; ``rules`` gives threat_effect and the partnership and delegation
-    thresholds; the draws come from ``streams`` keyed by ``proposals.stream_key``.
+    thresholds; who decides and whether officials answer are drawn once per issue (keyed by
+    ``proposals.issue_key``), adoption once per group (``proposals.stream_key``).
     """
-    n, t, key = meetings.n_groups, proposals.traits, proposals.stream_key
+    n, t, key, issue = meetings.n_groups, proposals.traits, proposals.stream_key, proposals.issue_key
     retained = t["power_retained"]
-    residents_decide = streams.uniform("response.who_decides", key) >= retained
+    residents_decide = streams.uniform("response.who_decides", issue) >= retained
     p_respond = np.clip(t["responsiveness"] * (1 - t["admin_load"]) + rules.threat_effect * proposals.turnout, 0, 1)
-    responded = residents_decide | (streams.uniform("response.respond", key) < p_respond)
+    responded = residents_decide | (streams.uniform("response.respond", issue) < p_respond)
     p_adopt = t["openness"] * (1 - np.abs(np.nan_to_num(meetings.proposal) - t["official_view"]))
     adopted = residents_decide | (responded & (streams.uniform("response.adopt", key) < p_adopt))
     response = np.where(adopted, Response.ADOPTED,

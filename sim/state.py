@@ -38,7 +38,9 @@ def beta_draws(rng: np.random.Generator, mean: float, concentration: float, n: i
 
 @dataclass
 class ResidentState:
-    """Arrays of length n_residents. Attitudes are in [0, 1]; opinion is NaN without an issue."""
+    """Arrays of length n_residents. Attitudes are in [0, 1]; opinion is NaN without an issue;
+    ``habit`` is the participant identity of :mod:`sim.habit`; ``stance`` a leader's standing
+    position across issues (:mod:`sim.leadership`), NaN for residents who never led."""
 
     interest: np.ndarray
     efficacy: np.ndarray
@@ -49,6 +51,7 @@ class ResidentState:
     time_cost: np.ndarray
     threshold: np.ndarray
     belief: np.ndarray
+    habit: np.ndarray
     age_group: np.ndarray
     online: np.ndarray
     cooperation: np.ndarray
@@ -59,6 +62,7 @@ class ResidentState:
     stake: np.ndarray
     is_leader: np.ndarray
     influence: np.ndarray
+    stance: np.ndarray
     organisation: np.ndarray
     took_part: np.ndarray
     last_took_part_step: np.ndarray
@@ -94,7 +98,7 @@ class ResidentState:
         coop = rng.choice(3, size=n, p=[cfg.share_conditional_cooperators, cfg.share_free_riders,
                                         other]).astype(np.int8)
         efficacy = beta_draws(rng, cfg.efficacy_mean, k, n)
-        return cls(
+        state = cls(
             interest=beta_draws(rng, cfg.interest_mean, k, n),
             efficacy=efficacy,
             aspiration=np.full(n, 0.5),
@@ -104,6 +108,7 @@ class ResidentState:
             time_cost=rng.gamma(4.0, cfg.time_cost_mean / 4.0, n),
             threshold=beta_draws(rng, cfg.threshold_mean, k, n),
             belief=np.full(n, cfg.initial_belief),
+            habit=np.zeros(n),  # drawn last (below): earlier draws stay as they were
             age_group=age,
             online=rng.random(n) < online_p,
             cooperation=coop,
@@ -114,6 +119,7 @@ class ResidentState:
             stake=np.zeros(n),
             is_leader=np.zeros(n, dtype=bool),
             influence=np.zeros(n),
+            stance=np.full(n, np.nan),
             organisation=np.full(n, -1, dtype=np.int32),
             took_part=np.zeros(n, dtype=bool),
             last_took_part_step=np.full(n, -1, dtype=np.int32),
@@ -121,3 +127,5 @@ class ResidentState:
             rung=np.ones(n, dtype=np.int8),
             rung_now=np.ones(n, dtype=np.int8),
         )
+        state.habit[:] = beta_draws(rng, cfg.initial_habit_mean, cfg.initial_habit_concentration, n)
+        return state

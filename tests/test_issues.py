@@ -41,6 +41,8 @@ def test_courtyard_issues_touch_whole_courtyards(make_model):
         courtyards = np.unique(s.courtyard[issue.touched])
         if issue.community_wide:
             assert len(issue.touched) == s.n
+        elif issue.raised_by >= 0:  # a leader's proposal: the leader's own courtyard
+            np.testing.assert_array_equal(courtyards, [s.courtyard[issue.raised_by]])
         else:
             assert len(courtyards) == 2
             np.testing.assert_array_equal(np.sort(issue.touched),

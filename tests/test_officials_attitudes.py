@@ -204,7 +204,7 @@ def test_officials_respond_reads_only_its_explicit_inputs():
     traits = np.zeros(n, dtype=OFFICIAL_TRAITS)
     assert OFFICIAL_TRAITS.names == ("responsiveness", "admin_load", "openness", "power_retained", "official_view")
     rules = OfficialsConfig(threat_effect=0.0)
-    proposals = Proposals(traits, np.zeros(n), np.arange(n, dtype=np.uint64))
+    proposals = Proposals(traits, np.zeros(n), np.arange(n, dtype=np.uint64), np.arange(n, dtype=np.uint64))
     nobody_organised = np.zeros(3 * n, dtype=bool)
     shared = officials_respond(meetings, proposals, nobody_organised, rules, Streams(1))
     assert (shared.response == Response.ADOPTED).all() and (shared.power_retained == 0).all()

@@ -80,8 +80,9 @@ def test_deliberation_days_are_flagged(finished_model):
 
 def test_deliberation_days_nobody_attends_count_in_the_participation_rate():
     """A meeting day with zero turnout lowers the rate; it is not skipped. A council of two
-    sometimes has nobody turning up."""
+    sometimes has nobody turning up (without a habit of coming, which would make them regulars)."""
     model = CommunityModel({"seed": 1, "community": {"n_residents": 300}, "leaders": {"n_initial": 0},
+                            "participation": {"habit_weight": 0.0},
                             "issues": {"rate": 5.0}, "deliberation": {"mode": "council", "council_size": 2},
                             "steps": 52})
     model.run_for(52)
@@ -105,7 +106,7 @@ def test_write_outputs(finished_model, tmp_path):
 
 
 def test_a_run_without_meetings_still_summarises(tmp_path):
-    model = CommunityModel({"community": {"n_residents": 200}, "leaders": {"n_initial": 5},
+    model = CommunityModel({"community": {"n_residents": 200}, "leaders": {"n_initial": 5, "proposal_rate": 0.0},
                             "issues": {"rate": 0.0, "community_rate": 0.0}, "steps": 5})
     model.run_for(5)
     summary = summarise(model)

@@ -88,12 +88,12 @@ def test_no_leaders_means_no_leader_pull(make_model):
     assert np.all(leader_pull == 0)
 
 
-def test_leader_pull_reaches_exactly_the_leaders_neighbours(make_model):
+def test_leader_pull_reaches_exactly_the_leaders_and_their_neighbours(make_model):
     model = make_model(leaders={"n_initial": 10})
     _, leader_pull = neighbour_signals(model)
     leader_neighbour = (model.adjacency @ model.state.is_leader.astype(float)) > 0
-    assert leader_neighbour.any()
-    np.testing.assert_array_equal(leader_pull > 0, leader_neighbour)
+    assert (leader_neighbour & ~model.state.is_leader).any()
+    np.testing.assert_array_equal(leader_pull > 0, leader_neighbour | model.state.is_leader)
     assert np.all(leader_pull <= 1)
 
 

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.attitudes import learn
+from sim.habit import record_attendance
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig
 from sim.interventions.procedures import publish, raise_rungs, take_part
 from sim.issues import close_issue
@@ -225,8 +226,7 @@ class DeliberationCouncil(Intervention):
         cadres = [o for o, u in zip(c.cadres, busy) if u >= o.admin_load]
         n_present = len(present) + len(cadres)
         self.present_shares.append(n_present / c.size)
-        s.meetings_attended[present] += 1
-        s.last_took_part_step[present] = model.steps
+        record_attendance(s, present, model.steps, model.config.participation)
         if not quorate(n_present, c.size, p.quorum):
             self.counts["inquorate"] += 1
             return

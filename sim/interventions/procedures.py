@@ -46,7 +46,7 @@ def take_part(model: CommunityModel, invited: np.ndarray, *, streams: Streams, c
         cooperation=s.cooperation[invited], belief=s.belief[invited],
         active_share=active_share[invited], threshold=s.threshold[invited],
         leader_pull=leader_pull[invited], public_good_member=model.public_good_member()[invited],
-        mode_cost=cost, represents=represents)
+        mode_cost=cost, represents=represents, habit=s.habit[invited])
     return np.sort(invited[streams.uniform("take_part", invited, key) < prob])
 
 
