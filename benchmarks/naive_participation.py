@@ -2,12 +2,14 @@
 
 This is the participation decision written "the classic Mesa way": every Resident agent runs
 its own ``step()``; it walks its neighbours through the Mesa ``Network`` cell it sits on
-(``self.cell.neighborhood``), counts how many of them took part on the last deliberation day and
-adds up the influence of the neighbouring leaders, works out whether the deliberation mode
-invites it, computes its probability of taking part, draws its decision from the model's
-participation stream and stores it. An ``advance()`` then publishes the decisions (two phases, like Mesa's old
-``SimultaneousActivation``), so every agent decides from what its neighbours did *last* time,
-exactly as the vectorised rule does.
+(``self.cell.neighborhood``), counts how many of them took part in the last ``recent_window``
+weeks and adds up the influence of the neighbouring leaders (and its own, if it leads), works
+out whether the deliberation mode invites it, computes its probability of taking part, draws its
+decision from the model's participation stream and keeps it. An ``observe()`` then looks at who
+of the invited neighbours and courtyard residents came and moves the belief, and an
+``advance()`` publishes the decisions (phases, like Mesa's old ``SimultaneousActivation``), so
+every agent decides from what its neighbours did *before* today, exactly as the vectorised rule
+does.
 
 The rules are the same as the vectorised ones (see the docstring of :mod:`sim.participation`);
 :func:`python_probability` re-states ``participation_probability`` in plain Python on scalars,
@@ -47,7 +49,7 @@ ProbabilityFn = Callable[..., float]
 # -- the formula on one resident ---------------------------------------------------------------
 def python_probability(cfg: ParticipationConfig, *, efficacy, trust, stake, interest, time_cost,
                        capacity, cooperation, belief, active_share, threshold, leader_pull,
-                       public_good_member, mode_cost, represents) -> float:
+                       public_good_member, mode_cost, represents, habit) -> float:
     """P(take part) for one resident, in plain Python (same formula as the vectorised rule)."""
     p = 0.5 * (efficacy + trust)
     benefit = max(stake, 0.5 * represents) * interest
@@ -61,7 +63,8 @@ def python_probability(cfg: ParticipationConfig, *, efficacy, trust, stake, inte
     duty += represents
     utility = (cfg.intercept + cfg.benefit_weight * p * benefit - cfg.cost_weight * cost
                + cfg.duty_weight * duty + cfg.social_weight * social
-               + cfg.leader_weight * leader_pull + cfg.organisation_weight * public_good_member)
+               + cfg.leader_weight * leader_pull + cfg.organisation_weight * public_good_member
+               + cfg.habit_weight * habit)
     z = cfg.beta * utility
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -116,13 +119,14 @@ def naive_step(self: Resident, probability: ProbabilityFn = python_probability) 
     cfg = model.config.participation
     mode = model.config.deliberation.mode
 
-    # look around: who of my neighbours took part last time, and which of them lead?
+    # look around: who of my neighbours took part recently, and which of them lead?
     neighbourhood = self.cell.neighborhood
     degree = len(neighbourhood)
     active = 0
-    pull = 0.0
+    pull = self.leader.influence if self.leader is not None else 0.0  # my own role obliges me
     for neighbour in neighbourhood.agents:
-        if state.took_part[neighbour.idx]:
+        last = neighbour.last_took_part_step
+        if last >= 0 and model.steps - last <= cfg.recent_window:
             active += 1
         if neighbour.leader is not None:
             pull += neighbour.leader.influence
@@ -137,26 +141,53 @@ def naive_step(self: Resident, probability: ProbabilityFn = python_probability) 
         belief=belief, active_share=active_share, threshold=self.threshold,
         leader_pull=leader_pull,
         public_good_member=float(organisation is not None and organisation.purpose is Purpose.PUBLIC_GOOD),
-        mode_cost=mode_cost(self, mode), represents=represents_others(self, mode))
+        mode_cost=mode_cost(self, mode), represents=represents_others(self, mode),
+        habit=float(state.habit[self.idx]))
     self.naive_invited = invited(self, mode)
     if self.naive_invited:  # my own draw of the participation stream (see module docstring)
         self.naive_takes_part = bool(model.streams.uniform("participation", [self.idx])[0] < self.naive_probability)
     else:
         self.naive_takes_part = False
-    # my belief about others' turnout follows what I saw (it only feeds my own decision)
-    state.belief[self.idx] = belief + cfg.belief_rate * (active_share - belief)
+
+
+def naive_observe(self: Resident) -> None:
+    """Second phase: my belief about others' turnout follows who of the invited around me came
+    (invited network neighbours, and the other invited residents of my courtyard)."""
+    model = self.model
+    cfg = model.config.participation
+    near_invited = near_came = 0
+    for neighbour in self.cell.neighborhood.agents:
+        if neighbour.naive_invited:
+            near_invited += 1
+            near_came += neighbour.naive_takes_part
+    yard_invited = yard_came = 0
+    for row in model.residents_of([self.courtyard]):
+        other = model.residents[int(row)]
+        if other is not self and other.naive_invited:
+            yard_invited += 1
+            yard_came += other.naive_takes_part
+    if near_invited == 0 and yard_invited == 0:
+        return  # nobody invited around me: nothing seen, belief kept
+    if near_invited and yard_invited:
+        w = cfg.courtyard_weight
+    else:
+        w = 1.0 if yard_invited else 0.0
+    seen = (1 - w) * near_came / max(near_invited, 1) + w * yard_came / max(yard_invited, 1)
+    belief = float(model.state.belief[self.idx])
+    model.state.belief[self.idx] = belief + cfg.belief_rate * (seen - belief)
 
 
 def naive_advance(self: Resident) -> None:
-    """Second phase: make today's decision visible to the neighbours."""
+    """Third phase: make today's decision visible to the neighbours."""
     self.model.state.took_part[self.idx] = self.naive_takes_part
 
 
 def naive_decide_participation(model: CommunityModel,
                                probability: ProbabilityFn = python_probability) -> np.ndarray:
-    """Driver: every Resident steps, then advances; returns the rows of those taking part."""
+    """Driver: every Resident steps, observes, then advances; returns the rows of those taking part."""
     residents = model.agents_by_type[Resident]
     residents.do(naive_step, probability)
+    residents.do(naive_observe)
     residents.do(naive_advance)
     return np.flatnonzero(model.state.took_part)
 
