@@ -59,6 +59,7 @@ Commands
   sim 'interventions=[NAME,...]'          switch programmes on (they act in the order listed)
   sim experiment=NAME                     a social-lab experiment over many communities
   sim calibrate=NAME                      ABC-SMC calibration to observed targets (extra 'calibrate')
+  sim validate=full                       the model against named stylised facts (validate=quick: a subset)
   sim scenario=NAME calibration=FOLDER    runs over draws from a calibration's posterior
   sim compare=on scenario=A,B             paired runs of two arms on the same seeds
   sim -m KEY=V1,V2 ...                    a multirun (sweep): every combination, one results table
@@ -69,6 +70,7 @@ Config groups
   interventions=   {interventions}
   experiment=      {experiments}
   calibrate=       {calibrate}
+  validate=        {validate}
   hydra/launcher=  {launchers}
                    (with -m; ray_* need the extra 'ray', slurm and submitit_* the extra 'slurm')
 Your own scenarios: ./scenarios/NAME.yaml in the working folder (first line '# @package _global_').
@@ -97,6 +99,7 @@ def help_text() -> str:
 
     return HELP.format(scenarios=names(known_scenarios()), interventions=names(sorted(REGISTRY)),
                        experiments=names(presets("experiment")), calibrate=names(presets("calibrate")),
+                       validate=names(presets("validate")),
                        launchers=names(presets("hydra/launcher") + ["basic", "submitit_local"]))
 
 
@@ -127,7 +130,7 @@ def precheck_arguments(argv: list[str]) -> None:
             from sim.interventions import REGISTRY
 
             known = sorted(REGISTRY)
-        elif key in ("experiment", "calibrate"):
+        elif key in ("experiment", "calibrate", "validate"):
             known = presets(key) + ["null"]
             if key == "calibrate" and value not in ("", "null") and importlib.util.find_spec("pyabc") is None:
                 raise ConfigError(key, value, "needs the extra 'calibrate': pip install 'community-sim[calibrate]'")
@@ -197,6 +200,7 @@ def run_job(cfg: DictConfig, hc: Any, outdir: Path) -> dict:
         sweep = raw.pop("sweep", None)  # how a multirun job runs: sim/sweep/job.py
         experiment = raw.pop("experiment", None)  # `sim experiment=NAME`: sim/experiments/command.py
         calibrate = raw.pop("calibrate", None)  # `sim calibrate=NAME`: sim/calibration/command.py
+        validate = raw.pop("validate", None)  # `sim validate=NAME`: sim/validation/command.py
         calibration, draws = raw.pop("calibration", None), raw.pop("calibration_draws", None)
         multirun_job = is_sweep_job(sweep, hc)
     except ConfigError as error:
@@ -207,6 +211,10 @@ def run_job(cfg: DictConfig, hc: Any, outdir: Path) -> dict:
         except ConfigError as error:  # sweep settings outside a multirun
             fail(error, outdir, hc.job.name)
     try:
+        if validate is not None:
+            from sim.validation.command import run_validate_command
+            return run_validate_command(raw, validate, task_overrides(hc), outdir,
+                                        lambda error: fail(error, outdir, hc.job.name))
         if calibrate is not None:
             from sim.calibration.command import run_calibrate_command
             return run_calibrate_command(raw, calibrate, outdir, lambda error: fail(error, outdir, hc.job.name))

@@ -9,6 +9,8 @@ Hydra's ConfigStore, so the YAML files here hold only what differs from them:
 * ``sweep_defaults``: the ``sweep:`` section of ``sim.yaml``, :class:`sim.sweep.settings.SweepSettings`;
 * ``experiment_defaults``: :class:`sim.experiments.config.ExperimentConfig`'s defaults, which each
   ``experiment/<name>.yaml`` starts from (``- /experiment_defaults@experiment`` in its defaults);
+* ``validate_defaults``: :class:`sim.validation.config.ValidationSettings`'s defaults, which each
+  ``validate/<name>.yaml`` starts from;
 * ``programme/<name>``: a programme's ``Params`` defaults; ``interventions/<name>`` is the same
   node, switched on with ``interventions=[<name>]``, unless the programme ships a preset
   ``interventions/<name>.yaml`` whose values differ, which starts from them::
@@ -85,6 +87,7 @@ def register(cwd: Path | None = None) -> None:
     from sim.interventions import REGISTRY
     from sim.experiments.config import ExperimentConfig
     from sim.sweep.settings import SweepSettings
+    from sim.validation.config import ValidationSettings
 
     cs = ConfigStore.instance()
     cs.store(name="model_defaults", node=OmegaConf.create(as_plain(ModelConfig())), provider="sim.config")
@@ -92,6 +95,8 @@ def register(cwd: Path | None = None) -> None:
              provider="sim.sweep.settings")
     cs.store(name="experiment_defaults", node=OmegaConf.create(without_named_entries(ExperimentConfig())),
              provider="sim.experiments.config")
+    cs.store(name="validate_defaults", node=OmegaConf.create(asdict(ValidationSettings())),
+             provider="sim.validation.config")
     with_yaml = set(presets("interventions"))
     for name, cls in REGISTRY.items():
         node = OmegaConf.create(asdict(cls.Params()))

@@ -1,0 +1,27 @@
+"""The ``validate:`` section of ``sim validate=NAME`` (``sim/conf/validate/NAME.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.schema import SEED_MAX, ConfigError, build, param
+
+
+@dataclass
+class ValidationSettings:
+    name: str = param("full", doc="the preset: quick (a subset, for the tests) or full (every fact)")
+    facts: list[str] = param([], doc="facts to check (names in sim/validation/facts.py); empty = the preset's")
+    seeds: int = param(5, lo=1, hi=10_000, doc="seeds per fact: figures are given over them with their spread")
+    first_seed: int = param(1, lo=0, hi=SEED_MAX - 10_000, doc="the seeds are first_seed, first_seed + 1, ...")
+    n_jobs: int = param(-1, lo=-1, hi=1024, doc="worker processes (-1: one per core)")
+
+
+def settings(raw: dict | None) -> ValidationSettings:
+    """Validate the ``validate:`` section (one-line errors naming ``validate.<key>``)."""
+    from sim.validation.facts import BY_NAME
+
+    out = build(ValidationSettings, raw, "validate")
+    for i, name in enumerate(out.facts):
+        if name not in BY_NAME:
+            raise ConfigError(f"validate.facts[{i}]", name, "allowed: " + ", ".join(BY_NAME))
+    return out
