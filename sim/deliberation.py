@@ -78,15 +78,16 @@ def form_groups(key: np.ndarray, group_size: int, tiebreak: np.ndarray) -> np.nd
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort((tiebreak, key))
     sorted_key = key[order]
-    run_start = np.r_[0, np.flatnonzero(sorted_key[1:] != sorted_key[:-1]) + 1]
-    run_id = np.cumsum(np.r_[0, sorted_key[1:] != sorted_key[:-1]])
+    changes = sorted_key[1:] != sorted_key[:-1]
+    run_start = np.concatenate(([0], np.flatnonzero(changes) + 1))
+    run_id = np.concatenate(([0], np.cumsum(changes)))
     rank = np.arange(n) - run_start[run_id]
     # balance groups in a run: n_g groups of near-equal size rather than full + remainder
-    run_len = np.diff(np.r_[run_start, n])[run_id]
+    run_len = np.diff(np.append(run_start, n))[run_id]
     n_groups = -(-run_len // group_size)
     sub = rank * n_groups // run_len
     # in sorted order (run, sub-group) never decreases: number the changes
-    new_group = np.r_[False, (run_id[1:] != run_id[:-1]) | (sub[1:] != sub[:-1])]
+    new_group = np.concatenate(([False], (run_id[1:] != run_id[:-1]) | (sub[1:] != sub[:-1])))
     group = np.empty(n, dtype=np.int64)
     group[order] = np.cumsum(new_group)
     return group
@@ -208,22 +209,27 @@ def attach_to_open_issue(model: CommunityModel, rows: np.ndarray) -> None:
 
 
 def hold_meetings(model: CommunityModel, attendees: np.ndarray) -> Meetings:
-    """Group each open issue's attendees, place chairs, discuss; one proposal per group."""
+    """Group each open issue's attendees and place chairs, then discuss in every group of every
+    issue at once (groups never mix issues, so one call of :func:`discuss` serves them all); one
+    proposal per group."""
     attach_to_open_issue(model, attendees)
     state = model.state
-    parts, offset = [], 0
     issue_of = state.current_issue[attendees]
-    for issue_id in np.unique(issue_of):
-        members = attendees[issue_of == issue_id]
-        group, chair = group_issue(model, members, model.issues[int(issue_id)])
-        state.opinion[members], out = discuss(state.opinion[members], state.influence[members], group,
-                                              chair[group] == members, len(chair), model.deliberation_rules)
-        size = np.bincount(group, minlength=len(chair))
-        out["proposal"] = np.where(size >= 2, out["proposal"], np.nan)
-        parts.append(dict(out, issue_id=np.full(len(chair), issue_id), size=size, chair=chair,
-                          members=members, member_group=group + offset))
-        offset += len(chair)
-    if not parts:
+    order = np.argsort(issue_of, kind="stable")  # attendees by issue, ascending within each
+    issue_ids, starts = np.unique(issue_of[order], return_index=True)
+    if len(issue_ids) == 0:
         return Meetings.empty()
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return Meetings(**cat)
+    members_of, groups, chairs, offset = [], [], [], 0
+    for issue_id, members in zip(issue_ids, np.split(attendees[order], starts[1:])):
+        group, chair = group_issue(model, members, model.issues[int(issue_id)])
+        members_of.append(members)
+        groups.append(group + offset)
+        chairs.append(chair)
+        offset += len(chair)
+    members, group, chair = np.concatenate(members_of), np.concatenate(groups), np.concatenate(chairs)
+    state.opinion[members], out = discuss(state.opinion[members], state.influence[members], group,
+                                          chair[group] == members, len(chair), model.deliberation_rules)
+    size = np.bincount(group, minlength=len(chair))
+    out["proposal"] = np.where(size >= 2, out["proposal"], np.nan)
+    return Meetings(issue_id=np.repeat(issue_ids, [len(c) for c in chairs]), size=size, chair=chair,
+                    members=members, member_group=group, **out)
