@@ -47,8 +47,11 @@ def _range(meta) -> str:
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is None and hi is None:
         return ""
-    left = "(" if meta.get("lo_open") else "["
-    return f"{left}{'' if lo is None else _number(lo)}, {'' if hi is None else _number(hi)}]"
+    if hi is None:
+        return f"{'>' if meta.get('lo_open') else '≥'} {_number(lo)}"
+    if lo is None:
+        return f"≤ {_number(hi)}"
+    return f"{'(' if meta.get('lo_open') else '['}{_number(lo)}, {_number(hi)}]"
 
 
 def _number(x: Any) -> str:
