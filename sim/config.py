@@ -107,7 +107,7 @@ class IssuesConfig:
     community_rate: float = param(0.03, lo=0.0, hi=10.0, doc="community-wide issues per step (Poisson mean)", source=assumed("community-wide issues are rare: one or two a year"))
     courtyards_touched: int = param(2, lo=1, hi=100_000, doc="courtyards a courtyard-scope issue touches", source=assumed("an issue touches its courtyard and a neighbour"))
     max_age: int = param(12, lo=1, hi=100_000, doc="steps an undiscussed issue stays open before cadres decide alone", source=assumed("about three months before cadres decide alone"))
-    kinds: dict[str, IssueKindConfig] = field(default_factory=lambda: dict(DEFAULT_ISSUE_KINDS), metadata={'source': assumed("kinds residents raise in the cases (parking, safety and gates, repairs, elderly care); salience and frequency are guesses: the cases give none")})
+    kinds: dict[str, IssueKindConfig] = field(default_factory=lambda: dict(DEFAULT_ISSUE_KINDS), metadata={"source": assumed("kinds residents raise in the cases (parking, safety and gates, repairs, elderly care); salience and frequency are guesses: the cases give none")})
 
 
 @dataclass

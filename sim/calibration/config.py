@@ -36,7 +36,7 @@ class PriorConfig:
 class CalibrateConfig:
     name: str = param("calibration", doc="name of the calibration (a label in the outputs)", source=setting("label"))
     targets: str | None = param(None, doc="YAML or CSV file of observed targets with their sd", source=setting("input file of targets"))
-    parameters: dict[str, PriorConfig] = field(default_factory=dict, metadata={'source': setting("keys calibrated and their priors, chosen per calibration")})
+    parameters: dict[str, PriorConfig] = field(default_factory=dict, metadata={"source": setting("keys calibrated and their priors, chosen per calibration")})
     population_size: int = param(100, lo=2, doc="accepted particles per ABC-SMC generation", source=setting("ABC-SMC precision"))
     generations: int = param(6, lo=1, doc="most ABC-SMC generations in all (a resumed run counts the earlier ones)", source=setting("ABC-SMC stopping rule"))
     epsilon_quantile: float = param(0.5, lo=0.0, hi=1.0, lo_open=True,

@@ -59,7 +59,7 @@ DEFAULT_HOUSING = {  # illustrative profiles (docs/experiments.md, "Population")
 class PopulationConfig:
     """Distributions the communities are drawn from, around the base community config."""
 
-    housing: dict[str, HousingProfile] = field(default_factory=lambda: dict(DEFAULT_HOUSING), metadata={'source': assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")})
+    housing: dict[str, HousingProfile] = field(default_factory=lambda: dict(DEFAULT_HOUSING), metadata={"source": assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")})
     size_cv: float = param(0.2, lo=0.0, hi=1.0, doc="coefficient of variation of residents (lognormal)", source=assumed("communities differ in size; not in the cases"))
     elderly_sd: float = probability(0.05, "sd of the share of elderly", source=assumed("spread across communities; not in the cases"))
     online_sd: float = probability(0.08, "sd of the shift in online access", source=assumed("spread across communities; not in the cases"))
@@ -96,7 +96,7 @@ class PollConfig:
     town_sd: float = probability(0.05, "sd of a town's shift in initial views", source=assumed("towns differ a little; not measured"))
     opinion_concentration: float = param(6.0, lo=0.0, lo_open=True, doc="Beta concentration of views", source=assumed("views spread moderately"))
     issues: dict[str, PollIssue] = field(default_factory=lambda: {
-        "airport": PollIssue(0.8, 0.55, 0.5), "revenue_sharing": PollIssue(0.2, 0.7, 0.3)}, metadata={'source': assumed("a salient issue (airport) and a low-salience one (revenue sharing) as in New Haven; saliences and centres are guesses")})
+        "airport": PollIssue(0.8, 0.55, 0.5), "revenue_sharing": PollIssue(0.2, 0.7, 0.3)}, metadata={"source": assumed("a salient issue (airport) and a low-salience one (revenue sharing) as in New Haven; saliences and centres are guesses")})
 
 
 @dataclass

@@ -68,7 +68,7 @@ from sim.interventions.procedures import publish, raise_rungs, take_part
 from sim.issues import close_issue
 from sim.ladder import Rung
 from sim.schema import ConfigError, param, probability
-from sim.provenance import assumed, case, setting
+from sim.provenance import assumed, case
 
 if TYPE_CHECKING:
     from sim.config import ModelConfig

@@ -53,7 +53,7 @@ from sim.issues import close_issue
 from sim.ladder import Response, Rung, meeting_rungs
 from sim.response import official_in_charge
 from sim.schema import ConfigError, param, probability
-from sim.provenance import assumed, case, setting
+from sim.provenance import assumed, case
 
 if TYPE_CHECKING:
     from sim.config import ModelConfig

@@ -26,7 +26,7 @@ from sim.agents import Purpose
 from sim.interventions.base import InterventionParams, ScheduleConfig, Target, TargetConfig
 from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, add_to_trainees, latent_scores
 from sim.schema import ConfigError, param, probability
-from sim.provenance import assumed, case, setting
+from sim.provenance import assumed, case
 
 
 @dataclass
