@@ -15,6 +15,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+from sim.provenance import Source, setting
 
 SEED_MAX = 2**63 - 1  # the largest seed every writer takes: Parquet and NumPy int64 columns
 
@@ -39,10 +40,16 @@ def one_line(text: str) -> str:
 
 
 def param(default: Any, *, lo: float | None = None, hi: float | None = None,
-          lo_open: bool = False, choices: typing.Sequence[str] | None = None, doc: str = ""):
-    """A dataclass field with a range (``lo``..``hi``, ``lo_open`` for a strict lower bound) or choices."""
+          lo_open: bool = False, choices: typing.Sequence[str] | None = None, doc: str = "",
+          source: Source | None = None, sources: Mapping[str, Source] | None = None):
+    """A dataclass field with a range (``lo``..``hi``, ``lo_open`` for a strict lower bound) or choices.
+
+    ``source`` says where the default comes from (:mod:`sim.provenance`). For a section (a
+    dataclass or a mapping of them) whose default sets values of its own, ``sources`` names the
+    source of each such value by key, and ``source`` covers the rest that differ from their class.
+    """
     meta = {"lo": lo, "hi": hi, "lo_open": lo_open, "choices": tuple(choices) if choices else None,
-            "doc": doc}
+            "doc": doc, "source": source, "sources": dict(sources or {})}
     if isinstance(default, (list, dict)):
         return dataclasses.field(default_factory=lambda: type(default)(default), metadata=meta)
     if dataclasses.is_dataclass(default):
@@ -50,14 +57,15 @@ def param(default: Any, *, lo: float | None = None, hi: float | None = None,
     return dataclasses.field(default=default, metadata=meta)
 
 
-def probability(default: float, doc: str = ""):
+def probability(default: float, doc: str = "", source: Source | None = None):
     """A parameter in [0, 1]."""
-    return param(default, lo=0.0, hi=1.0, doc=doc)
+    return param(default, lo=0.0, hi=1.0, doc=doc, source=source)
 
 
-def seed_param(default: int | None, doc: str = "root seed of every random draw"):
+def seed_param(default: int | None, doc: str = "root seed of every random draw",
+               source: Source = setting("seed of the random streams: any value is as good as another")):
     """A seed: an integer in [0, 2**63 - 1], the one rule for seeds everywhere (:data:`SEED_MAX`)."""
-    return param(default, lo=0, hi=SEED_MAX, doc=doc)
+    return param(default, lo=0, hi=SEED_MAX, doc=doc, source=source)
 
 
 def _describe(meta: Mapping, typ: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from sim.calibration.targets import Target, read_targets
 from sim.config import ModelConfig, as_plain, validate_config
 from sim.schema import ConfigError, build, param, probability
+from sim.provenance import setting
 from sim.sweep.parameters import parameter_range, with_values
 
 DISTRIBUTIONS = ("uniform", "normal")
@@ -24,28 +25,28 @@ DISTRIBUTIONS = ("uniform", "normal")
 
 @dataclass
 class PriorConfig:
-    distribution: str = param("uniform", choices=DISTRIBUTIONS)
-    low: float | None = param(None, doc="lowest value (null: the key's lower limit)")
-    high: float | None = param(None, doc="highest value (null: the key's upper limit)")
-    mean: float | None = param(None, doc="normal prior: mean, before truncation to [low, high]")
-    sd: float | None = param(None, lo=0.0, lo_open=True, doc="normal prior: standard deviation")
+    distribution: str = param("uniform", choices=DISTRIBUTIONS, source=setting("prior shape chosen per calibration"))
+    low: float | None = param(None, doc="lowest value (null: the key's lower limit)", source=setting("prior bound"))
+    high: float | None = param(None, doc="highest value (null: the key's upper limit)", source=setting("prior bound"))
+    mean: float | None = param(None, doc="normal prior: mean, before truncation to [low, high]", source=setting("prior mean"))
+    sd: float | None = param(None, lo=0.0, lo_open=True, doc="normal prior: standard deviation", source=setting("prior sd"))
 
 
 @dataclass
 class CalibrateConfig:
-    name: str = param("calibration", doc="name of the calibration (a label in the outputs)")
-    targets: str | None = param(None, doc="YAML or CSV file of observed targets with their sd")
-    parameters: dict[str, PriorConfig] = field(default_factory=dict)
-    population_size: int = param(100, lo=2, doc="accepted particles per ABC-SMC generation")
-    generations: int = param(6, lo=1, doc="most ABC-SMC generations in all (a resumed run counts the earlier ones)")
+    name: str = param("calibration", doc="name of the calibration (a label in the outputs)", source=setting("label"))
+    targets: str | None = param(None, doc="YAML or CSV file of observed targets with their sd", source=setting("input file of targets"))
+    parameters: dict[str, PriorConfig] = field(default_factory=dict, metadata={"source": setting("keys calibrated and their priors, chosen per calibration")})
+    population_size: int = param(100, lo=2, doc="accepted particles per ABC-SMC generation", source=setting("ABC-SMC precision"))
+    generations: int = param(6, lo=1, doc="most ABC-SMC generations in all (a resumed run counts the earlier ones)", source=setting("ABC-SMC stopping rule"))
     epsilon_quantile: float = param(0.5, lo=0.0, hi=1.0, lo_open=True,
-                                    doc="each threshold is this quantile of the previous generation's distances")
-    min_epsilon: float = param(1.0, lo=0.0, doc="stop once the threshold (RMS of target z-scores) is this small")
-    min_acceptance_rate: float = probability(0.01, "stop once fewer of the proposals are accepted")
-    max_simulations: int | None = param(None, lo=1, doc="stop after this many simulations in all (null: no limit)")
-    n_jobs: int = param(-1, lo=-1, doc="processes (-1: every core; 1: one process, reproducible)")
-    posterior_predictive: int = param(100, lo=1, doc="posterior draws simulated for the predictive check")
-    progress: bool = param(True, doc="progress bar and one line per generation on stderr")
+                                    doc="each threshold is this quantile of the previous generation's distances", source=setting("ABC-SMC schedule"))
+    min_epsilon: float = param(1.0, lo=0.0, doc="stop once the threshold (RMS of target z-scores) is this small", source=setting("ABC-SMC stopping rule"))
+    min_acceptance_rate: float = probability(0.01, "stop once fewer of the proposals are accepted", source=setting("ABC-SMC stopping rule"))
+    max_simulations: int | None = param(None, lo=1, doc="stop after this many simulations in all (null: no limit)", source=setting("ABC-SMC stopping rule"))
+    n_jobs: int = param(-1, lo=-1, doc="processes (-1: every core; 1: one process, reproducible)", source=setting("parallel processes"))
+    posterior_predictive: int = param(100, lo=1, doc="posterior draws simulated for the predictive check", source=setting("draws for the predictive check"))
+    progress: bool = param(True, doc="progress bar and one line per generation on stderr", source=setting("progress display"))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sim.experiments.designs import DESIGN_KINDS, Design, Limits, build_design
 from sim.experiments.estimators import ESTIMATORS, POINT_ESTIMATORS
 from sim import indicators  # a module reference: sim.indicators imports this package
 from sim.schema import ConfigError, build, param, probability
+from sim.provenance import assumed, case, setting
 
 KINDS = ("communities", "poll")
 BACKENDS = ("loky", "threading", "multiprocessing", "ray")
@@ -29,21 +30,21 @@ BACKENDS = ("loky", "threading", "multiprocessing", "ray")
 class Spread:
     """A normal draw, mean and sd (clipped to the attribute's range)."""
 
-    mean: float = param(0.0)
-    sd: float = param(0.0, lo=0.0)
+    mean: float = param(0.0, source=assumed("no shift unless set"))
+    sd: float = param(0.0, lo=0.0, source=assumed("no spread unless set"))
 
 
 @dataclass
 class HousingProfile:
     """How a housing type shifts a community away from the base community config."""
 
-    weight: float = param(1.0, lo=0.0, doc="relative frequency of the type")
-    elderly_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.share_elderly")
-    online_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to every age group's online access")
-    trust_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.trust_mean")
-    capacity_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.capacity_mean")
-    topdown_years_shift: float = param(0.0, doc="added to the years of top-down discussion meetings")
-    ties_within_courtyard: float | None = param(None, lo=0.0, doc="network.courtyard.ties_within_courtyard (null: base)")
+    weight: float = param(1.0, lo=0.0, doc="relative frequency of the type", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    elderly_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.share_elderly", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    online_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to every age group's online access", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    trust_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.trust_mean", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    capacity_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.capacity_mean", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    topdown_years_shift: float = param(0.0, doc="added to the years of top-down discussion meetings", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    ties_within_courtyard: float | None = param(None, lo=0.0, doc="network.courtyard.ties_within_courtyard (null: base)", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
 
 
 DEFAULT_HOUSING = {  # illustrative profiles (docs/experiments.md, "Population")
@@ -58,91 +59,91 @@ DEFAULT_HOUSING = {  # illustrative profiles (docs/experiments.md, "Population")
 class PopulationConfig:
     """Distributions the communities are drawn from, around the base community config."""
 
-    housing: dict[str, HousingProfile] = field(default_factory=lambda: dict(DEFAULT_HOUSING))
-    size_cv: float = param(0.2, lo=0.0, hi=1.0, doc="coefficient of variation of residents (lognormal)")
-    elderly_sd: float = probability(0.05, "sd of the share of elderly")
-    online_sd: float = probability(0.08, "sd of the shift in online access")
-    trust_sd: float = probability(0.08, "sd of baseline trust")
-    openness_sd: float = probability(0.12, "sd of cadres' openness")
-    topdown_years: Spread = param(Spread(5.0, 4.0), doc="years of top-down discussion meetings (>= 0)")
-    cadre_age: Spread = param(Spread(45.0, 8.0), doc="age of the community's secretary/director (25-65)")
-    topdown_openness_per_year: float = param(0.015, lo=0.0, doc="openness lost per year of top-down meetings")
-    topdown_efficacy_per_year: float = param(0.01, lo=0.0, doc="residents' efficacy lost per year of them")
-    openness_per_decade_older: float = param(0.05, lo=0.0, doc="openness lost per decade of cadre age over 45")
-    street_office_sd: float = probability(0.05, "sd of a street office's shift in responsiveness")
+    housing: dict[str, HousingProfile] = field(default_factory=lambda: dict(DEFAULT_HOUSING), metadata={"source": assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")})
+    size_cv: float = param(0.2, lo=0.0, hi=1.0, doc="coefficient of variation of residents (lognormal)", source=assumed("communities differ in size; not in the cases"))
+    elderly_sd: float = probability(0.05, "sd of the share of elderly", source=assumed("spread across communities; not in the cases"))
+    online_sd: float = probability(0.08, "sd of the shift in online access", source=assumed("spread across communities; not in the cases"))
+    trust_sd: float = probability(0.08, "sd of baseline trust", source=assumed("spread across communities; not in the cases"))
+    openness_sd: float = probability(0.12, "sd of cadres' openness", source=assumed("spread across communities; not in the cases"))
+    topdown_years: Spread = param(Spread(5.0, 4.0), doc="years of top-down discussion meetings (>= 0)", source=assumed("years of top-down meetings across communities; Gulou's ran about 15 years (gulou.legacy_years) where they existed"))
+    cadre_age: Spread = param(Spread(45.0, 8.0), doc="age of the community's secretary/director (25-65)", source=assumed("Gulou: young secretaries moved fastest; the ages are guesses"))
+    topdown_openness_per_year: float = param(0.015, lo=0.0, doc="openness lost per year of top-down meetings", source=assumed("Gulou: long-run top-down meetings were hardest to move; size is a guess"))
+    topdown_efficacy_per_year: float = param(0.01, lo=0.0, doc="residents' efficacy lost per year of them", source=assumed("size is a guess"))
+    openness_per_decade_older: float = param(0.05, lo=0.0, doc="openness lost per decade of cadre age over 45", source=assumed("Gulou: young secretaries moved fastest; size is a guess"))
+    street_office_sd: float = probability(0.05, "sd of a street office's shift in responsiveness", source=assumed("street offices differ; not in the cases"))
 
 
 @dataclass
 class PollIssue:
     """One issue of a deliberative poll, on a 0..1 policy scale."""
 
-    salience: float = probability(0.5, "how much residents already care: firm views move less")
-    centre: float = probability(0.5, "centre of residents' initial views")
-    informed_view: float = probability(0.5, "where the balanced briefing points")
+    salience: float = probability(0.5, "how much residents already care: firm views move less", source=assumed("a middling default"))
+    centre: float = probability(0.5, "centre of residents' initial views", source=assumed("views centred"))
+    informed_view: float = probability(0.5, "where the balanced briefing points", source=assumed("a balanced briefing points to the centre"))
 
 
 @dataclass
 class PollConfig:
     """A deliberative poll (New Haven 2002): participants, groups and issues."""
 
-    n_participants: int = param(320, lo=4, doc="sampled residents (treated and controls)")
-    n_towns: int = param(15, lo=1, doc="towns the participants come from (sites)")
-    n_groups: int = param(16, lo=1, doc="discussion groups the treated are dealt to at random")
-    n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale")
-    briefing_weight: float = probability(0.7, "pull of the briefing at salience 0")
-    ranking_noise: float = param(0.25, lo=0.0, doc="sd of considerations off the policy dimension")
-    survey_noise: float = param(0.03, lo=0.0, doc="sd of answer noise on the opinion scale")
-    town_sd: float = probability(0.05, "sd of a town's shift in initial views")
-    opinion_concentration: float = param(6.0, lo=0.0, lo_open=True, doc="Beta concentration of views")
+    n_participants: int = param(320, lo=4, doc="sampled residents (treated and controls)", source=assumed("a demonstration size; New Haven had 1,032 (new_haven.residents)"))
+    n_towns: int = param(15, lo=1, doc="towns the participants come from (sites)", source=case("new_haven.towns"))
+    n_groups: int = param(16, lo=1, doc="discussion groups the treated are dealt to at random", source=case("new_haven.groups"))
+    n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale", source=assumed("enough options for single-peakedness to be tested (List et al. 2013)"))
+    briefing_weight: float = probability(0.7, "pull of the briefing at salience 0", source=assumed("low-salience views move a lot (Farrar et al. 2010); size is a guess"))
+    ranking_noise: float = param(0.25, lo=0.0, doc="sd of considerations off the policy dimension", source=assumed("not measured"))
+    survey_noise: float = param(0.03, lo=0.0, doc="sd of answer noise on the opinion scale", source=assumed("not measured"))
+    town_sd: float = probability(0.05, "sd of a town's shift in initial views", source=assumed("towns differ a little; not measured"))
+    opinion_concentration: float = param(6.0, lo=0.0, lo_open=True, doc="Beta concentration of views", source=assumed("views spread moderately"))
     issues: dict[str, PollIssue] = field(default_factory=lambda: {
-        "airport": PollIssue(0.8, 0.55, 0.5), "revenue_sharing": PollIssue(0.2, 0.7, 0.3)})
+        "airport": PollIssue(0.8, 0.55, 0.5), "revenue_sharing": PollIssue(0.2, 0.7, 0.3)}, metadata={"source": assumed("a salient issue (airport) and a low-salience one (revenue sharing) as in New Haven; saliences and centres are guesses")})
 
 
 @dataclass
 class RandomizationConfig:
     statistic: str = param("difference_in_differences", choices=tuple(POINT_ESTIMATORS),
-                           doc="estimator whose estimate is re-computed on each re-drawn assignment")
-    draws: int = param(1000, lo=19, doc="re-drawn assignments")
+                           doc="estimator whose estimate is re-computed on each re-drawn assignment", source=setting("estimator of the randomisation test"))
+    draws: int = param(1000, lo=19, doc="re-drawn assignments", source=setting("precision of the randomisation test"))
 
 
 @dataclass
 class TruthConfig:
     potential_outcomes: str = param("all", choices=("all", "assigned"),
-                                    doc="all: every unit untreated and treated at every start; assigned: only the drawn")
-    replications: int = param(200, lo=0, doc="re-drawn assignments for bias, coverage and power of each estimator")
+                                    doc="all: every unit untreated and treated at every start; assigned: only the drawn", source=setting("what the truth is computed on"))
+    replications: int = param(200, lo=0, doc="re-drawn assignments for bias, coverage and power of each estimator", source=setting("precision of bias and coverage"))
 
 
 @dataclass
 class PowerConfig:
-    design: str | None = param(None, choices=DESIGN_KINDS, doc="design whose size varies (null: no power analysis)")
-    estimator: str = param("difference_in_differences", choices=tuple(POINT_ESTIMATORS))
-    outcome: str = param("satisfaction")
-    n_treated: list[int] = param([], doc="numbers of treated units (clusters for the cluster design)")
-    replications: int = param(200, lo=10)
-    additive_effects: list[float] = param([], doc="effects added to untreated outcomes (outcome units)")
-    target_power: float = param(0.8, lo=0.5, hi=0.99)
+    design: str | None = param(None, choices=DESIGN_KINDS, doc="design whose size varies (null: no power analysis)", source=setting("analysis choice"))
+    estimator: str = param("difference_in_differences", choices=tuple(POINT_ESTIMATORS), source=setting("analysis choice"))
+    outcome: str = param("satisfaction", source=setting("analysis choice"))
+    n_treated: list[int] = param([], doc="numbers of treated units (clusters for the cluster design)", source=setting("analysis choice"))
+    replications: int = param(200, lo=10, source=setting("precision of the power estimate"))
+    additive_effects: list[float] = param([], doc="effects added to untreated outcomes (outcome units)", source=setting("analysis choice"))
+    target_power: float = param(0.8, lo=0.5, hi=0.99, source=setting("conventional 80% power"))
 
 
 @dataclass
 class ExperimentConfig:
-    name: str = param("experiment", doc="label in the outputs")
-    kind: str = param("communities", choices=KINDS, doc="units are simulated communities, or poll participants")
-    n_communities: int = param(118, lo=2)
-    n_street_offices: int = param(13, lo=1, doc="sites communities belong to (strata, clusters)")
-    n_periods: int = param(12, lo=2, doc="periods the run is cut into (the panel's time axis)")
+    name: str = param("experiment", doc="label in the outputs", source=setting("label"))
+    kind: str = param("communities", choices=KINDS, doc="units are simulated communities, or poll participants", source=setting("kind of experiment"))
+    n_communities: int = param(118, lo=2, source=case("gulou.communities"))
+    n_street_offices: int = param(13, lo=1, doc="sites communities belong to (strata, clusters)", source=case("gulou.street_offices"))
+    n_periods: int = param(12, lo=2, doc="periods the run is cut into (the panel's time axis)", source=assumed("a quarter per period over the three-year plan"))
     population: PopulationConfig = param(PopulationConfig())
     poll: PollConfig = param(PollConfig())
-    treatment: dict[str, Any] = param({}, doc="intervention name -> params; schedule counts from the treated period")
-    designs: dict[str, Any] = param({"complete": {}}, choices=DESIGN_KINDS)
-    outcomes: list[str] = param(["satisfaction"])
-    pretest: str = param("satisfaction", doc="outcome whose pre-period value blocks and guides officials")
-    estimators: list[str] = param(["difference_in_means", "difference_in_differences"], choices=tuple(ESTIMATORS))
-    confidence: float = param(0.95, lo=0.5, hi=0.999)
+    treatment: dict[str, Any] = param({}, doc="intervention name -> params; schedule counts from the treated period", source=setting("which programmes are the treatment: chosen per experiment"))
+    designs: dict[str, Any] = param({"complete": {}}, choices=DESIGN_KINDS, source=setting("analysis choice"))
+    outcomes: list[str] = param(["satisfaction"], source=assumed("Gulou's first outcome: residents' satisfaction"))
+    pretest: str = param("satisfaction", doc="outcome whose pre-period value blocks and guides officials", source=case("gulou.pretest"))
+    estimators: list[str] = param(["difference_in_means", "difference_in_differences"], choices=tuple(ESTIMATORS), source=setting("analysis choice"))
+    confidence: float = param(0.95, lo=0.5, hi=0.999, source=setting("conventional 95%"))
     randomization: RandomizationConfig = param(RandomizationConfig())
     truth: TruthConfig = param(TruthConfig())
     power: PowerConfig = param(PowerConfig())
-    n_jobs: int = param(-1, lo=-1, hi=1024, doc="parallel jobs (joblib; -1: all cores; not 0)")
-    backend: str | None = param(None, choices=BACKENDS, doc="joblib backend (null: joblib's default, loky)")
+    n_jobs: int = param(-1, lo=-1, hi=1024, doc="parallel jobs (joblib; -1: all cores; not 0)", source=setting("parallel jobs"))
+    backend: str | None = param(None, choices=BACKENDS, doc="joblib backend (null: joblib's default, loky)", source=setting("parallel backend"))
 
     @property
     def n_units(self) -> int:

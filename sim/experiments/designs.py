@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sim.schema import ConfigError, build, param
+from sim.provenance import assumed, case, setting
 
 NEVER = -1
 
@@ -63,42 +64,42 @@ class Limits:
 
 @dataclass
 class CompleteParams:
-    n_treated: int = param(27, lo=1, doc="treated units")
-    start_period: int = param(5, lo=2, doc="first treated period (1-based; period 1 is the pre-period at least)")
+    n_treated: int = param(27, lo=1, doc="treated units", source=case("gulou.pilots"))
+    start_period: int = param(5, lo=2, doc="first treated period (1-based; period 1 is the pre-period at least)", source=assumed("four pre-periods before treatment"))
 
 
 @dataclass
 class StratifiedParams:
-    n_treated: int = param(27, lo=1, doc="treated units in all blocks together")
-    start_period: int = param(5, lo=2, doc="first treated period (1-based)")
-    by: str = param("pretest", choices=("pretest", "site"), doc="block on pre-test rank or on site")
-    n_strata: int = param(5, lo=1, doc="blocks of consecutive pre-test ranks (by=pretest)")
+    n_treated: int = param(27, lo=1, doc="treated units in all blocks together", source=case("gulou.pilots"))
+    start_period: int = param(5, lo=2, doc="first treated period (1-based)", source=assumed("four pre-periods before treatment"))
+    by: str = param("pretest", choices=("pretest", "site"), doc="block on pre-test rank or on site", source=setting("analysis choice"))
+    n_strata: int = param(5, lo=1, doc="blocks of consecutive pre-test ranks (by=pretest)", source=setting("analysis choice"))
 
 
 @dataclass
 class Batch:
-    period: int = param(5, lo=2, doc="first treated period of the batch (1-based)")
-    size: int = param(13, lo=1, doc="units treated in this batch")
-    one_per_site: bool = param(False, doc="at most one unit per site (Gulou: one per street office)")
+    period: int = param(5, lo=2, doc="first treated period of the batch (1-based)", source=assumed("first treated period"))
+    size: int = param(13, lo=1, doc="units treated in this batch", source=assumed("units of a batch"))
+    one_per_site: bool = param(False, doc="at most one unit per site (Gulou: one per street office)", source=assumed("no site rule unless set"))
 
 
 @dataclass
 class StaggeredParams:
-    batches: list[Batch] = param([Batch(5, 13, True), Batch(7, 14, False)], doc="batches in rollout order")
+    batches: list[Batch] = param([Batch(5, 13, True), Batch(7, 14, False)], doc="batches in rollout order", source=assumed("Gulou's two batches: 13, one per street office (gulou.first_batch), then 14 to make 27 (gulou.pilots); the periods are guesses"))
 
 
 @dataclass
 class ClusterParams:
-    n_clusters: int = param(3, lo=1, doc="sites (street offices) treated as a whole")
-    start_period: int = param(5, lo=2, doc="first treated period (1-based)")
+    n_clusters: int = param(3, lo=1, doc="sites (street offices) treated as a whole", source=assumed("an alternative design; not in the case"))
+    start_period: int = param(5, lo=2, doc="first treated period (1-based)", source=assumed("four pre-periods before treatment"))
 
 
 @dataclass
 class OfficialsParams:
-    n_treated: int = param(27, lo=1, doc="units officials choose")
-    start_period: int = param(5, lo=2, doc="first treated period (1-based)")
-    pretest_weight: float = param(0.5, doc="weight of the pre-test in the willingness score")
-    noise: float = param(0.5, lo=0.0, doc="sd of officials' misjudgement of willingness")
+    n_treated: int = param(27, lo=1, doc="units officials choose", source=case("gulou.pilots"))
+    start_period: int = param(5, lo=2, doc="first treated period (1-based)", source=assumed("four pre-periods before treatment"))
+    pretest_weight: float = param(0.5, doc="weight of the pre-test in the willingness score", source=assumed("officials pick on pre-test and willingness alike"))
+    noise: float = param(0.5, lo=0.0, doc="sd of officials' misjudgement of willingness", source=assumed("officials misjudge willingness; not measured"))
 
 
 def zscore(x: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from sim.schema import ConfigError, build, param, probability
+from sim.provenance import assumed, setting
 from sim.streams import Streams
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ REGISTRY: dict[str, type[Intervention]] = {}
 class ScheduleConfig:
     """When a programme acts: from ``start`` to ``end`` (inclusive), every ``period`` steps."""
 
-    start: int = param(1, lo=1, doc="first step it acts on")
-    end: int | None = param(None, lo=1, doc="last step it is in force (null: to the end)")
-    period: int | None = param(None, lo=1, doc="repeat every this many steps (null: once)")
+    start: int = param(1, lo=1, doc="first step it acts on", source=assumed("from the first week unless a programme says otherwise"))
+    end: int | None = param(None, lo=1, doc="last step it is in force (null: to the end)", source=assumed("in force to the end of the run"))
+    period: int | None = param(None, lo=1, doc="repeat every this many steps (null: once)", source=assumed("acts once unless a programme repeats"))
 
     def active(self, step: int) -> bool:
         return step >= self.start and (self.end is None or step <= self.end)
@@ -51,10 +52,10 @@ class ScheduleConfig:
 class TargetConfig:
     """Whom a programme reaches."""
 
-    kind: str = param("residents", choices=TARGET_KINDS)
-    count: int | None = param(None, lo=0, doc="how many (residents, leaders, officials); null: all")
-    share: float = probability(1.0, "share of residents (kind=share)")
-    courtyards: list[int] = param([], doc="courtyard numbers (kind=courtyards)")
+    kind: str = param("residents", choices=TARGET_KINDS, source=assumed("residents unless a programme says otherwise"))
+    count: int | None = param(None, lo=0, doc="how many (residents, leaders, officials); null: all", source=assumed("everyone of the kind"))
+    share: float = probability(1.0, "share of residents (kind=share)", source=assumed("everyone"))
+    courtyards: list[int] = param([], doc="courtyard numbers (kind=courtyards)", source=setting("courtyards chosen by the user"))
 
 
 @dataclass
@@ -99,8 +100,8 @@ def select_target(model: CommunityModel, cfg: TargetConfig, streams: Streams) ->
 class InterventionParams:
     """Parameters every programme has; subclasses add their own fields."""
 
-    schedule: ScheduleConfig = param(ScheduleConfig())
-    target: TargetConfig = param(TargetConfig())
+    schedule: ScheduleConfig = param(ScheduleConfig(), source=assumed("a programme's own schedule"))
+    target: TargetConfig = param(TargetConfig(), source=assumed("a programme's own target"))
 
     def check(self, key: str, cfg: ModelConfig) -> None:
         """Consistency with the rest of the config (called after all values are validated)."""

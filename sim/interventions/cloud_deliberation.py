@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig
 from sim.schema import param
+from sim.provenance import assumed
 from sim.state import AgeGroup
 
 ONLINE_MODES = ("cloud", "panoramic")
@@ -32,11 +33,11 @@ ONLINE_MODES = ("cloud", "panoramic")
 
 @dataclass
 class CloudDeliberationParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=1))
-    target: TargetConfig = param(TargetConfig(kind="all"))
-    mode: str = param("cloud", choices=ONLINE_MODES, doc="cloud: online only; panoramic: online and offline")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1), source=assumed("from the first week"))
+    target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
+    mode: str = param("cloud", choices=ONLINE_MODES, doc="cloud: online only; panoramic: online and offline", source=assumed("cloud, the online mode Gulou piloted (panoramic never was)"))
     online_share: float | None = param(None, lo=0.0, hi=1.0,
-                                       doc="share of residents in the chat groups (null: those with online access)")
+                                       doc="share of residents in the chat groups (null: those with online access)", source=assumed("whoever has online access joins the chat groups"))
 
 
 class CloudDeliberation(Intervention):

@@ -68,6 +68,7 @@ from sim.interventions.procedures import publish, raise_rungs, take_part
 from sim.issues import close_issue
 from sim.ladder import Rung
 from sim.schema import ConfigError, param, probability
+from sim.provenance import assumed, case
 
 if TYPE_CHECKING:
     from sim.config import ModelConfig
@@ -85,24 +86,24 @@ DEFAULT_ISSUE_AREAS = {"parking": "facility_repair", "facility_repair": "facilit
 
 @dataclass
 class ProcedureStep:
-    week: int = param(0, lo=0, doc="week of the fund year (0 = the week it opens)")
-    cost: float = param(1.0, lo=0.0, doc="time cost relative to attending a meeting")
-    min_turnout: float = probability(0.0, "share of the invited needed to carry the step through")
+    week: int = param(0, lo=0, doc="week of the fund year (0 = the week it opens)", source=assumed("a step's week within the fund year"))
+    cost: float = param(1.0, lo=0.0, doc="time cost relative to attending a meeting", source=assumed("a step costs as much as a meeting"))
+    min_turnout: float = probability(0.0, "share of the invited needed to carry the step through", source=assumed("no least turnout"))
 
 
 @dataclass
 class NineSteps:
     """The Chengdu procedure, in order."""
 
-    publicise: ProcedureStep = param(ProcedureStep(0, 0.0, 0.0))
-    collect_proposals: ProcedureStep = param(ProcedureStep(2, 0.3, 0.1))
-    sort_and_discuss: ProcedureStep = param(ProcedureStep(4, 1.0, 0.05))
-    council_vote: ProcedureStep = param(ProcedureStep(6, 1.0, 0.8))
-    hearing: ProcedureStep = param(ProcedureStep(8, 1.0, 0.0))
-    implement: ProcedureStep = param(ProcedureStep(10, 0.5, 0.0))
-    supervise: ProcedureStep = param(ProcedureStep(30, 0.5, 0.0))
-    evaluate: ProcedureStep = param(ProcedureStep(46, 0.3, 0.05))
-    archive: ProcedureStep = param(ProcedureStep(50, 0.0, 0.0))
+    publicise: ProcedureStep = param(ProcedureStep(0, 0.0, 0.0), source=assumed("the year opens with the notice, read at no cost"))
+    collect_proposals: ProcedureStep = param(ProcedureStep(2, 0.3, 0.1), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    sort_and_discuss: ProcedureStep = param(ProcedureStep(4, 1.0, 0.05), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    council_vote: ProcedureStep = param(ProcedureStep(6, 1.0, 0.8), source=assumed("week and cost are guesses"), sources={"min_turnout": case("chengdu.quorum")})
+    hearing: ProcedureStep = param(ProcedureStep(8, 1.0, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    implement: ProcedureStep = param(ProcedureStep(10, 0.5, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    supervise: ProcedureStep = param(ProcedureStep(30, 0.5, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    evaluate: ProcedureStep = param(ProcedureStep(46, 0.3, 0.05), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    archive: ProcedureStep = param(ProcedureStep(50, 0.0, 0.0), source=assumed("the year closes before the next opens"))
 
     def in_order(self) -> list[tuple[str, ProcedureStep]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
@@ -110,22 +111,22 @@ class NineSteps:
 
 @dataclass
 class CommunityPublicFundParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=1, period=52))
-    target: TargetConfig = param(TargetConfig(kind="all"))
-    budget_per_100_households: float = param(4000.0, lo=0.0, doc="yuan a year per 100 households")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1, period=52), source=assumed("a fund year every 52 weeks: the case's budgets are yearly"))
+    target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
+    budget_per_100_households: float = param(4000.0, lo=0.0, doc="yuan a year per 100 households", source=case("chengdu.fund_urban"))
     procedure: NineSteps = param(NineSteps())
-    fund_stake: float = probability(0.5, "what the fund is worth to a resident (stake)")
-    council_duty: float = param(3.0, lo=0.0, doc="council members' duty at the vote (r of the participation formula)")
+    fund_stake: float = probability(0.5, "what the fund is worth to a resident (stake)", source=assumed("the fund matters to a resident half as much as their own issue"))
+    council_duty: float = param(3.0, lo=0.0, doc="council members' duty at the vote (r of the participation formula)", source=assumed("the duty of office outweighs a resident's duty several times"))
     area_weights: dict[str, float] = param({a: 1.0 for a in AREAS}, choices=AREAS,
-                                           doc="ballot weights of households without a need")
-    issue_areas: dict[str, str] = param(dict(DEFAULT_ISSUE_AREAS), doc="issue kind -> area it asks for")
-    action_cost: float = param(500.0, lo=0.0, lo_open=True, doc="yuan of one collective action")
-    action_capacity_gain: float = probability(0.1, "organisation capacity gained by an action")
-    action_efficacy_gain: float = probability(0.02, "members' efficacy gained by an action")
-    works_cost: float = param(2000.0, lo=0.0, lo_open=True, doc="yuan of one repair or environment work")
-    works_satisfaction_gain: float = probability(0.05, "courtyard residents' satisfaction gain")
-    training_cost: float = param(200.0, lo=0.0, lo_open=True, doc="yuan per trainee")
-    training_capacity_gain: float = probability(0.05, "trainee's capacity gain")
+                                           doc="ballot weights of households without a need", source=assumed("the six areas equally likely without a need"))
+    issue_areas: dict[str, str] = param(dict(DEFAULT_ISSUE_AREAS), doc="issue kind -> area it asks for", source=assumed("each issue kind asks for the area that pays for it"))
+    action_cost: float = param(500.0, lo=0.0, lo_open=True, doc="yuan of one collective action", source=assumed("prices are guesses: the case gives budgets, not prices"))
+    action_capacity_gain: float = probability(0.1, "organisation capacity gained by an action", source=assumed("small gains per action"))
+    action_efficacy_gain: float = probability(0.02, "members' efficacy gained by an action", source=assumed("small gains per action"))
+    works_cost: float = param(2000.0, lo=0.0, lo_open=True, doc="yuan of one repair or environment work", source=assumed("prices are guesses: the case gives budgets, not prices"))
+    works_satisfaction_gain: float = probability(0.05, "courtyard residents' satisfaction gain", source=assumed("small gains per work"))
+    training_cost: float = param(200.0, lo=0.0, lo_open=True, doc="yuan per trainee", source=assumed("prices are guesses: the case gives budgets, not prices"))
+    training_capacity_gain: float = probability(0.05, "trainee's capacity gain", source=assumed("small gains per course"))
 
     def check(self, key: str, cfg: ModelConfig) -> None:
         super().check(key, cfg)

@@ -54,6 +54,7 @@ from sim.issues import close_issue
 from sim.ladder import Response, Rung, meeting_rungs
 from sim.response import official_in_charge
 from sim.schema import ConfigError, param, probability
+from sim.provenance import assumed, case
 
 if TYPE_CHECKING:
     from sim.config import ModelConfig
@@ -64,27 +65,27 @@ INQUORATE, PASSED, REJECTED = "inquorate", "passed", "rejected"
 
 @dataclass
 class DeliberationCouncilParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=2, period=4))
-    target: TargetConfig = param(TargetConfig(kind="all"))
-    council_size: int = param(21, lo=1, doc="least number of council members")
-    courtyards_per_group: int = param(3, lo=1, doc="courtyards per residents' group")
-    group_council_min: int = param(5, lo=1, doc="least members of a residents'-group council")
-    seats_per_group: int = param(2, lo=0, doc="least council seats per residents' group")
-    cadre_seats: int = param(5, lo=0, doc="seats cadres stand for")
-    cadre_share_max: float = probability(0.5, "cadres hold at most this share of the seats")
-    election_noise: float = param(0.3, lo=0.0, doc="sd of neighbours' judgement of standing")
-    term: int = param(156, lo=1, doc="steps between elections")
-    agenda_max: int = param(6, lo=1, doc="items per sitting")
-    cadre_items: int = param(1, lo=0, doc="items the party organisation / residents' committee table")
-    petition_min: int = param(10, lo=1, doc="residents who must sign a petition jointly")
-    signing_rate: float = probability(0.5, "signing chance = signing_rate x interest x stake")
-    tabling_rate: float = probability(0.5, "chance a member tables their own open issue")
-    sitting_cost: float = param(1.0, lo=0.0, doc="time cost of a sitting relative to a meeting")
-    member_duty: float = param(3.0, lo=0.0, doc="an elected member's duty (r of the participation formula)")
-    quorum: float = probability(0.8, "share of members who must be present")
-    pass_share: float = probability(0.5, "an item passes with more yes votes than this share of members")
-    secret_ballot: bool = param(True, doc="members vote unseen")
-    open_ballot_conformity: float = probability(0.5, "open ballot: chance to vote with the cadres")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=2, period=4), source=assumed("a sitting every four weeks from week 2; the case gives no frequency"))
+    target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
+    council_size: int = param(21, lo=1, doc="least number of council members", source=case("chengdu.council_min"))
+    courtyards_per_group: int = param(3, lo=1, doc="courtyards per residents' group", source=assumed("the case gives no size of a residents' group"))
+    group_council_min: int = param(5, lo=1, doc="least members of a residents'-group council", source=case("chengdu.group_council_min"))
+    seats_per_group: int = param(2, lo=0, doc="least council seats per residents' group", source=case("chengdu.seats_per_group"))
+    cadre_seats: int = param(5, lo=0, doc="seats cadres stand for", source=assumed("the residents' committee's five cadres (officials.n_cadres) stand"))
+    cadre_share_max: float = probability(0.5, "cadres hold at most this share of the seats", source=case("chengdu.cadre_share_max"))
+    election_noise: float = param(0.3, lo=0.0, doc="sd of neighbours' judgement of standing", source=assumed("neighbours judge standing roughly"))
+    term: int = param(156, lo=1, doc="steps between elections", source=assumed("three years; the case gives no term"))
+    agenda_max: int = param(6, lo=1, doc="items per sitting", source=assumed("a sitting can take half a dozen items"))
+    cadre_items: int = param(1, lo=0, doc="items the party organisation / residents' committee table", source=assumed("the party organisation or committee tables one item a sitting"))
+    petition_min: int = param(10, lo=1, doc="residents who must sign a petition jointly", source=case("chengdu.petition_min"))
+    signing_rate: float = probability(0.5, "signing chance = signing_rate x interest x stake", source=assumed("not measured"))
+    tabling_rate: float = probability(0.5, "chance a member tables their own open issue", source=assumed("not measured"))
+    sitting_cost: float = param(1.0, lo=0.0, doc="time cost of a sitting relative to a meeting", source=assumed("a sitting costs as much as a meeting"))
+    member_duty: float = param(3.0, lo=0.0, doc="an elected member's duty (r of the participation formula)", source=assumed("the duty of office outweighs a resident's duty several times"))
+    quorum: float = probability(0.8, "share of members who must be present", source=case("chengdu.quorum"))
+    pass_share: float = probability(0.5, "an item passes with more yes votes than this share of members", source=case("chengdu.pass_share", note="the code passes an item with yes > half of the members, the case with at least half"))
+    secret_ballot: bool = param(True, doc="members vote unseen", source=case("chengdu.secret_ballot"))
+    open_ballot_conformity: float = probability(0.5, "open ballot: chance to vote with the cadres", source=assumed("only used when the ballot is open; not measured"))
 
     def check(self, key: str, cfg: ModelConfig) -> None:
         super().check(key, cfg)

@@ -22,14 +22,15 @@ import numpy as np
 
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, Target, TargetConfig
 from sim.schema import param, probability
+from sim.provenance import assumed
 
 
 @dataclass
 class LoadReliefParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=13))
-    target: TargetConfig = param(TargetConfig(kind="officials"))
-    load_cut: float = probability(0.5, "share of administrative load removed each time it fires")
-    floor: float = probability(0.05, "load that cannot be shed (unless it was lower already)")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=13), source=assumed("once, at the end of the first quarter"))
+    target: TargetConfig = param(TargetConfig(kind="officials"), source=assumed("every official"))
+    load_cut: float = probability(0.5, "share of administrative load removed each time it fires", source=assumed("overload is a Gulou obstacle; how much relief removes is not measured"))
+    floor: float = probability(0.05, "load that cannot be shed (unless it was lower already)", source=assumed("some administrative load always remains"))
 
 
 class LoadRelief(Intervention):

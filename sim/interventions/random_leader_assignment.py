@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from sim.interventions.base import Intervention, InterventionParams, TargetConfig
 from sim.schema import param
+from sim.provenance import assumed
 
 
 @dataclass
 class RandomLeaderAssignmentParams(InterventionParams):
     """Only a schedule: it reaches every leader who attends while it is in force."""
 
-    target: TargetConfig = param(TargetConfig(kind="leaders"))
+    target: TargetConfig = param(TargetConfig(kind="leaders"), source=assumed("every leader is dealt at random, as in São Tomé (sao_tome.random_leaders)"))
 
 
 class RandomLeaderAssignment(Intervention):

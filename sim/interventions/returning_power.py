@@ -23,14 +23,15 @@ import numpy as np
 
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, Target, TargetConfig
 from sim.schema import param, probability
+from sim.provenance import assumed
 
 
 @dataclass
 class ReturningPowerParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=13, period=13))
-    target: TargetConfig = param(TargetConfig(kind="officials"))
-    cede: float = probability(0.1, "decision power ceded each time the schedule fires")
-    floor: float = probability(0.3, "officials keep at least this share (unless they kept less already)")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=13, period=13), source=assumed("a step every quarter from the end of the first; Chengdu gives no timetable"))
+    target: TargetConfig = param(TargetConfig(kind="officials"), source=assumed("every official"))
+    cede: float = probability(0.1, "decision power ceded each time the schedule fires", source=assumed("a tenth of power a quarter; not in the case"))
+    floor: float = probability(0.3, "officials keep at least this share (unless they kept less already)", source=assumed("officials keep some power (the party organisation reviews every item in Chengdu)"))
 
 
 class ReturningPower(Intervention):

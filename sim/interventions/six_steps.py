@@ -37,51 +37,52 @@ from sim.agents import Leader, Organisation, Purpose
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig, select_target
 from sim.leadership import promote
 from sim.schema import ConfigError, param, probability
+from sim.provenance import assumed
 from sim.state import CooperationType
 
 
 @dataclass
 class ActivitiesStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=1, end=12, period=2))
-    attendance: float = probability(0.5, "chance to attend = attendance x interest")
-    interest_gain: float = probability(0.02, "rise in interest per activity attended")
-    spot_after: int = param(3, lo=1, doc="activities attended before a resident is spotted")
-    spot_interest: float = probability(0.4, "interest needed to be spotted")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1, end=12, period=2), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    attendance: float = probability(0.5, "chance to attend = attendance x interest", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    interest_gain: float = probability(0.02, "rise in interest per activity attended", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    spot_after: int = param(3, lo=1, doc="activities attended before a resident is spotted", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    spot_interest: float = probability(0.4, "interest needed to be spotted", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 @dataclass
 class EmpowerStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=13, end=24, period=4))
-    per_round: int = param(5, lo=0, doc="spotted residents trained into leaders each round")
-    capacity_gain: float = probability(0.3, "rise in capacity (organising, project, fund skills)")
-    efficacy_gain: float = probability(0.15, "rise in efficacy")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=13, end=24, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    per_round: int = param(5, lo=0, doc="spotted residents trained into leaders each round", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    capacity_gain: float = probability(0.3, "rise in capacity (organising, project, fund skills)", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    efficacy_gain: float = probability(0.15, "rise in efficacy", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 @dataclass
 class OrganiseStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=25, end=36, period=4))
-    seed_members: int = param(5, lo=0, doc="activity regulars who join a new group")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=25, end=36, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    seed_members: int = param(5, lo=0, doc="activity regulars who join a new group", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 @dataclass
 class ConvertStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=37, end=48, period=4))
-    chance: float = probability(0.3, "chance a hobby group turns public-good each round")
-    min_size: int = param(3, lo=1, doc="members a hobby group needs to convert")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=37, end=48, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    chance: float = probability(0.3, "chance a hobby group turns public-good each round", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    min_size: int = param(3, lo=1, doc="members a hobby group needs to convert", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 @dataclass
 class EducationStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=49, end=60, period=4))
-    efficacy_gain: float = probability(0.05, "members' rise in efficacy per round")
-    cooperation_shift: float = probability(0.2, "chance a free-rider member turns conditional cooperator")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=49, end=60, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    efficacy_gain: float = probability(0.05, "members' rise in efficacy per round", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    cooperation_shift: float = probability(0.2, "chance a free-rider member turns conditional cooperator", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 @dataclass
 class PlatformStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=61))
-    facilitation: float = probability(0.8, "least facilitation in meetings while in force")
-    openness: float = probability(0.7, "least openness of officials once it opens")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=61), source=assumed("the case gives the six steps in order, not their timing or effects"))
+    facilitation: float = probability(0.8, "least facilitation in meetings while in force", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    openness: float = probability(0.7, "least openness of officials once it opens", source=assumed("the case gives the six steps in order, not their timing or effects"))
 
 
 STEPS = ("activities", "empower", "organise", "convert", "education", "platform")
@@ -89,7 +90,7 @@ STEPS = ("activities", "empower", "organise", "convert", "education", "platform"
 
 @dataclass
 class SixStepsParams(InterventionParams):
-    target: TargetConfig = param(TargetConfig(kind="all"))
+    target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
     activities: ActivitiesStep = param(ActivitiesStep())
     empower: EmpowerStep = param(EmpowerStep())
     organise: OrganiseStep = param(OrganiseStep())

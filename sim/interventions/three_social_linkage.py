@@ -27,21 +27,22 @@ from sim.agents import Leader, Organisation, Purpose
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, Target, TargetConfig, select_target
 from sim.leadership import promote
 from sim.schema import param, probability
+from sim.provenance import assumed
 
 
 @dataclass
 class ThreeSocialLinkageParams(InterventionParams):
-    schedule: ScheduleConfig = param(ScheduleConfig(start=1, period=52))
-    target: TargetConfig = param(TargetConfig(kind="all"))
-    yearly_budget: float = param(120000.0, lo=0.0, doc="yuan a year the government spends on the services")
-    worker_cost: float = param(60000.0, lo=0.0, lo_open=True, doc="yuan a year per social worker")
-    social_workers: int = param(2, lo=0, doc="social workers the organisation assigns")
-    caseload: int = param(10, lo=0, doc="residents each worker works with a week")
-    capacity_gain: float = probability(0.02, "capacity gained per session")
-    efficacy_gain: float = probability(0.01, "efficacy gained per session")
-    cultivation_rate: float = probability(0.05, "weekly chance a worker cultivates a self-organisation")
-    public_good_share: float = probability(0.5, "share of cultivated organisations set up for the public good")
-    support_gain: float = probability(0.01, "weekly capacity gain of the organisations a worker supports")
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1, period=52), source=assumed("a yearly service contract"))
+    target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
+    yearly_budget: float = param(120000.0, lo=0.0, doc="yuan a year the government spends on the services", source=assumed("two workers' cost; the cases give city totals, not a community's contract"))
+    worker_cost: float = param(60000.0, lo=0.0, lo_open=True, doc="yuan a year per social worker", source=assumed("not in the cases"))
+    social_workers: int = param(2, lo=0, doc="social workers the organisation assigns", source=assumed("Jiaxing: one per community (training.jiaxing_workers); Chengdu: 11,890 for 4,000-odd communities, about 3 (chengdu.social_workers); 2 lies between"))
+    caseload: int = param(10, lo=0, doc="residents each worker works with a week", source=assumed("the cases give no caseload (Gulou: one social worker leads 300 households)"))
+    capacity_gain: float = probability(0.02, "capacity gained per session", source=assumed("civic skills grow with practice (Verba, Schlozman & Brady 1995); size is a guess"))
+    efficacy_gain: float = probability(0.01, "efficacy gained per session", source=assumed("size is a guess"))
+    cultivation_rate: float = probability(0.05, "weekly chance a worker cultivates a self-organisation", source=assumed("size is a guess"))
+    public_good_share: float = probability(0.5, "share of cultivated organisations set up for the public good", source=assumed("half of cultivated groups serve the public good"))
+    support_gain: float = probability(0.01, "weekly capacity gain of the organisations a worker supports", source=assumed("size is a guess"))
 
 
 class ThreeSocialLinkage(Intervention):

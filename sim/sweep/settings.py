@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.schema import build, param
+from sim.provenance import setting
 
 
 @dataclass
 class SweepSettings:
-    replications: int = param(1, lo=1, doc="runs per parameter point, each with its own seed")
-    design: str | None = param(None, doc="design file (CSV or Parquet) from `python -m analysis design`")
-    chunk: int | None = param(None, lo=0, doc="chunk of design rows this job runs (null: every row)")
-    chunk_size: int = param(50, lo=1, doc="design rows per chunk")
-    common_seeds: bool = param(False, doc="same seeds at every parameter point (common random numbers)")
+    replications: int = param(1, lo=1, doc="runs per parameter point, each with its own seed", source=setting("runs per point"))
+    design: str | None = param(None, doc="design file (CSV or Parquet) from `python -m analysis design`", source=setting("input file"))
+    chunk: int | None = param(None, lo=0, doc="chunk of design rows this job runs (null: every row)", source=setting("part of the design this job runs"))
+    chunk_size: int = param(50, lo=1, doc="design rows per chunk", source=setting("rows per chunk"))
+    common_seeds: bool = param(False, doc="same seeds at every parameter point (common random numbers)", source=setting("seeding scheme"))
 
     @property
     def single_run(self) -> bool:
