@@ -27,7 +27,7 @@ Figures (wall-clock seconds, ``time.perf_counter``, Python import time excluded)
   (``benchmarks/naive_participation.py``) over median time of
   ``sim.participation.decide_participation`` on the same 2,000-resident model after warm-up
   steps (open issues, invited residents, active neighbours), both replayed from identical inputs.
-  Before timing, the two are checked to agree (probabilities ``np.allclose``, same invitations,
+  Before timing, the two are checked to agree (probabilities ``np.allclose`` for the invited, same invitations,
   beliefs and decisions; neither draws from Mesa's rng).
 
 Everything runs on one core: the process is pinned to one CPU (children inherit it) and the

@@ -217,13 +217,17 @@ class Snapshot:
 
 
 def vectorised_decision(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Run ``decide_participation`` and capture the probability array it computed."""
+    """Run ``decide_participation`` and capture the probabilities it computed (one per resident;
+    NaN for those the mode does not invite: the rule works the formula out for the invited only)."""
     captured = []
     original = participation.participation_probability
+    invited = modes.eligible(model, model.config.deliberation.mode)
 
     def capture(*args, **kwargs):
         out = original(*args, **kwargs)
-        captured.append(np.broadcast_to(out, (model.state.n,)).copy())
+        full = np.full(model.state.n, np.nan)
+        full[invited] = out
+        captured.append(full)
         return out
 
     participation.participation_probability = capture
@@ -260,8 +264,9 @@ def check_agreement(model: CommunityModel, probability: ProbabilityFn = python_p
     finally:
         before.restore(model)
 
-    assert np.allclose(prob_naive, prob_vec, rtol=rtol, atol=atol), (
-        f"probabilities differ: max |diff| = {np.max(np.abs(prob_naive - prob_vec)):.3g}")
+    asked = invited_vec
+    assert np.allclose(prob_naive[asked], prob_vec[asked], rtol=rtol, atol=atol), (
+        f"probabilities differ: max |diff| = {np.max(np.abs(prob_naive[asked] - prob_vec[asked])):.3g}")
     assert np.array_equal(invited_naive, invited_vec), "invitations differ"
     assert np.allclose(belief_naive, belief_vec, rtol=rtol, atol=atol), "updated beliefs differ"
     assert rng_after_naive == rng_after_vec == before.rng_state, "a rule drew from Mesa's rng"

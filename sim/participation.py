@@ -109,18 +109,23 @@ def decide_participation(model: CommunityModel) -> np.ndarray:
     """Draw who takes part this step among the residents the mode invites; returns their rows."""
     state, mode, cfg = model.state, model.deliberation_rules.mode, model.config.participation
     invited = modes.eligible(model, mode)
+    rows = np.flatnonzero(invited)  # the formula is worked out for the invited only
+
+    def at_rows(values):
+        return values[rows] if np.ndim(values) else values
+
     active_share, leader_pull = neighbour_signals(model)
-    represents = modes.represents_others(model, mode)
     prob = participation_probability(
         cfg,
-        efficacy=state.efficacy, trust=state.trust, stake=state.stake, interest=state.interest,
-        time_cost=state.time_cost, capacity=state.capacity, cooperation=state.cooperation,
-        belief=state.belief, active_share=active_share, threshold=state.threshold, leader_pull=leader_pull,
-        public_good_member=model.public_good_member(), mode_cost=modes.cost_factor(model, mode),
-        represents=np.asarray(represents, dtype=float), habit=state.habit)
-    rows = np.flatnonzero(invited)
+        efficacy=state.efficacy[rows], trust=state.trust[rows], stake=state.stake[rows],
+        interest=state.interest[rows], time_cost=state.time_cost[rows], capacity=state.capacity[rows],
+        cooperation=state.cooperation[rows], belief=state.belief[rows], active_share=active_share[rows],
+        threshold=state.threshold[rows], leader_pull=leader_pull[rows],
+        public_good_member=model.public_good_member()[rows], mode_cost=at_rows(modes.cost_factor(model, mode)),
+        represents=at_rows(np.asarray(modes.represents_others(model, mode), dtype=float)),
+        habit=state.habit[rows])
     takes_part = np.zeros(state.n, dtype=bool)
-    takes_part[rows] = model.streams.uniform("participation", rows) < prob[rows]
+    takes_part[rows] = model.streams.uniform("participation", rows) < prob
     seen, sees = observed_turnout(model, invited, takes_part)
     state.belief[sees] += cfg.belief_rate * (seen[sees] - state.belief[sees])
     state.took_part[:] = takes_part
