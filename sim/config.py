@@ -16,6 +16,9 @@ from typing import Any
 from sim.schema import ConfigError, build, param, probability, seed_param
 from sim.provenance import assumed, calibrated, case, literature, setting
 
+# the source of several parameters below
+NO_SURVEY = assumed("the cases report no survey measures; a low-to-middling level, as the obstacles Gulou names suggest")
+
 DELIBERATION_MODES = ("snowball", "elite", "council", "all_member", "cloud", "panoramic")
 NETWORK_KINDS = ("courtyard", "watts_strogatz", "barabasi_albert", "edgelist")
 LEADER_ASSIGNMENTS = ("self_selected", "appointed", "random")
@@ -34,11 +37,11 @@ class CommunityConfig:
     online_elderly: float = probability(0.35, "share of the elderly with online access", source=assumed("online access by age; the cases give no figures"))
     share_conditional_cooperators: float = probability(0.5, "share of conditional cooperators", source=literature("Fischbacher, Gächter & Fehr 2001: about half of subjects are conditional cooperators"))
     share_free_riders: float = probability(0.33, "share of free-riders", source=literature("Fischbacher, Gächter & Fehr 2001: about a third are free-riders"))
-    interest_mean: float = probability(0.35, "mean interest in public affairs", source=assumed("the cases report no survey measures; a low-to-middling level, as the obstacles Gulou names suggest"))
-    efficacy_mean: float = probability(0.35, "mean sense of efficacy", source=assumed("the cases report no survey measures; a low-to-middling level, as the obstacles Gulou names suggest"))
-    trust_mean: float = probability(0.45, "mean trust in officials", source=assumed("the cases report no survey measures; a low-to-middling level, as the obstacles Gulou names suggest"))
+    interest_mean: float = probability(0.35, "mean interest in public affairs", source=NO_SURVEY)
+    efficacy_mean: float = probability(0.35, "mean sense of efficacy", source=NO_SURVEY)
+    trust_mean: float = probability(0.45, "mean trust in officials", source=NO_SURVEY)
     satisfaction_mean: float = probability(0.5, "mean satisfaction with community affairs", source=assumed("midpoint: the cases give a satisfaction ranking, not levels"))
-    capacity_mean: float = probability(0.3, "mean skills for taking part", source=assumed("the cases report no survey measures; a low-to-middling level, as the obstacles Gulou names suggest"))
+    capacity_mean: float = probability(0.3, "mean skills for taking part", source=NO_SURVEY)
     time_cost_mean: float = param(0.5, lo=0.0, hi=100.0, doc="mean weekly time cost of attending a meeting", source=assumed("scale of costs: a meeting costs half of a full benefit"))
     threshold_mean: float = probability(0.3, "mean Granovetter threshold (share of active neighbours)", source=assumed("Granovetter 1978 gives the threshold mechanism, not its level"))
     initial_belief: float = probability(0.5, "conditional cooperators' first guess of others' turnout", source=assumed("an uninformed first guess: half"))

@@ -164,3 +164,7 @@ CASE_FACTS: dict[str, CaseFact] = {
     "training.jiaxing_training": CaseFact(42_000, "42,000 person-times of training"),
     "training.jiaxing_cases": CaseFact(2035, "2,035 cases handled"),
 }
+
+
+TRAINING_GAIN = assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess")
+"""The size of a training programme's gain and its fading: the literature gives the direction only."""

@@ -22,6 +22,9 @@ from sim import indicators  # a module reference: sim.indicators imports this pa
 from sim.schema import ConfigError, build, param, probability
 from sim.provenance import assumed, case, setting
 
+# the source of several parameters below
+HOUSING_GUESS = assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")
+
 KINDS = ("communities", "poll")
 BACKENDS = ("loky", "threading", "multiprocessing", "ray")
 
@@ -38,13 +41,13 @@ class Spread:
 class HousingProfile:
     """How a housing type shifts a community away from the base community config."""
 
-    weight: float = param(1.0, lo=0.0, doc="relative frequency of the type", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    elderly_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.share_elderly", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    online_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to every age group's online access", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    trust_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.trust_mean", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    capacity_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.capacity_mean", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    topdown_years_shift: float = param(0.0, doc="added to the years of top-down discussion meetings", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
-    ties_within_courtyard: float | None = param(None, lo=0.0, doc="network.courtyard.ties_within_courtyard (null: base)", source=assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)"))
+    weight: float = param(1.0, lo=0.0, doc="relative frequency of the type", source=HOUSING_GUESS)
+    elderly_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.share_elderly", source=HOUSING_GUESS)
+    online_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to every age group's online access", source=HOUSING_GUESS)
+    trust_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.trust_mean", source=HOUSING_GUESS)
+    capacity_shift: float = param(0.0, lo=-1.0, hi=1.0, doc="added to community.capacity_mean", source=HOUSING_GUESS)
+    topdown_years_shift: float = param(0.0, doc="added to the years of top-down discussion meetings", source=HOUSING_GUESS)
+    ties_within_courtyard: float | None = param(None, lo=0.0, doc="network.courtyard.ties_within_courtyard (null: base)", source=HOUSING_GUESS)
 
 
 DEFAULT_HOUSING = {  # illustrative profiles (docs/experiments.md, "Population")

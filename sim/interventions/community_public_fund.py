@@ -70,6 +70,9 @@ from sim.ladder import Rung
 from sim.schema import ConfigError, param, probability
 from sim.provenance import assumed, case
 
+# the source of several parameters below
+PROCEDURE_GUESS = assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only")
+
 if TYPE_CHECKING:
     from sim.config import ModelConfig
     from sim.model import CommunityModel
@@ -96,13 +99,13 @@ class NineSteps:
     """The Chengdu procedure, in order."""
 
     publicise: ProcedureStep = param(ProcedureStep(0, 0.0, 0.0), source=assumed("the year opens with the notice, read at no cost"))
-    collect_proposals: ProcedureStep = param(ProcedureStep(2, 0.3, 0.1), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
-    sort_and_discuss: ProcedureStep = param(ProcedureStep(4, 1.0, 0.05), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    collect_proposals: ProcedureStep = param(ProcedureStep(2, 0.3, 0.1), source=PROCEDURE_GUESS)
+    sort_and_discuss: ProcedureStep = param(ProcedureStep(4, 1.0, 0.05), source=PROCEDURE_GUESS)
     council_vote: ProcedureStep = param(ProcedureStep(6, 1.0, 0.8), source=assumed("week and cost are guesses"), sources={"min_turnout": case("chengdu.quorum")})
-    hearing: ProcedureStep = param(ProcedureStep(8, 1.0, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
-    implement: ProcedureStep = param(ProcedureStep(10, 0.5, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
-    supervise: ProcedureStep = param(ProcedureStep(30, 0.5, 0.0), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
-    evaluate: ProcedureStep = param(ProcedureStep(46, 0.3, 0.05), source=assumed("weeks, costs and least turnouts of the nine steps are guesses: the case gives the order only"))
+    hearing: ProcedureStep = param(ProcedureStep(8, 1.0, 0.0), source=PROCEDURE_GUESS)
+    implement: ProcedureStep = param(ProcedureStep(10, 0.5, 0.0), source=PROCEDURE_GUESS)
+    supervise: ProcedureStep = param(ProcedureStep(30, 0.5, 0.0), source=PROCEDURE_GUESS)
+    evaluate: ProcedureStep = param(ProcedureStep(46, 0.3, 0.05), source=PROCEDURE_GUESS)
     archive: ProcedureStep = param(ProcedureStep(50, 0.0, 0.0), source=assumed("the year closes before the next opens"))
 
     def in_order(self) -> list[tuple[str, ProcedureStep]]:

@@ -33,7 +33,10 @@ from sim.interventions.base import Intervention, InterventionParams, ScheduleCon
 from sim.interventions.empowerment_training import Cohort, add_to_trainees
 from sim.leadership import promote
 from sim.schema import ConfigError, param, probability
-from sim.provenance import assumed
+from sim.provenance import TRAINING_GAIN, assumed
+
+# the source of several parameters below
+TIERS_GUESS = assumed("weeks and gains of the three tiers are guesses: the case names the tiers, not their timing or effect")
 
 
 @dataclass
@@ -45,9 +48,9 @@ class Tier:
 
 @dataclass
 class Tiers:
-    general_literacy: Tier = param(Tier(0, 0.10, 0.05), source=assumed("weeks and gains of the three tiers are guesses: the case names the tiers, not their timing or effect"))
-    participation_skills: Tier = param(Tier(4, 0.05, 0.15), source=assumed("weeks and gains of the three tiers are guesses: the case names the tiers, not their timing or effect"))
-    governance_skills: Tier = param(Tier(8, 0.05, 0.15), source=assumed("weeks and gains of the three tiers are guesses: the case names the tiers, not their timing or effect"))
+    general_literacy: Tier = param(Tier(0, 0.10, 0.05), source=TIERS_GUESS)
+    participation_skills: Tier = param(Tier(4, 0.05, 0.15), source=TIERS_GUESS)
+    governance_skills: Tier = param(Tier(8, 0.05, 0.15), source=TIERS_GUESS)
 
     def in_order(self) -> list[tuple[str, Tier]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
@@ -60,7 +63,7 @@ class CourtyardCollegeParams(InterventionParams):
     backbones_per_courtyard: int = param(2, lo=1, doc="trainees per courtyard and intake", source=assumed("a couple of backbones per courtyard; the case gives no number"))
     tiers: Tiers = param(Tiers(), source=assumed("the three tiers of the case (training.qingyang_tiers)"))
     attendance: float = probability(0.9, "chance a trainee attends a tier (missing one drops out)", source=assumed("most trainees attend"))
-    fade: float = probability(0.01, "share of the remaining gain lost each week", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
+    fade: float = probability(0.01, "share of the remaining gain lost each week", source=TRAINING_GAIN)
     practicum_week: int | None = param(12, lo=0, doc="week after intake of the micro-project (null: none)", source=assumed("the practicum follows the last tier"))
     supervision: float = probability(0.3, "supervisors' and social workers' lift to a project's success", source=assumed("supervisors and social workers lift a project's success; size not measured"))
     project_volunteers: int = param(5, lo=0, doc="neighbours who join the graduate's group through a project", source=assumed("a handful of neighbours join"))

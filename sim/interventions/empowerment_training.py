@@ -22,18 +22,18 @@ import numpy as np
 
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, Target, TargetConfig
 from sim.schema import param, probability
-from sim.provenance import assumed
+from sim.provenance import TRAINING_GAIN, assumed
 
 
 @dataclass
 class EmpowermentTrainingParams(InterventionParams):
     schedule: ScheduleConfig = param(ScheduleConfig(start=13), source=assumed("once, at the end of the first quarter"))
     target: TargetConfig = param(TargetConfig(kind="residents", count=30), source=assumed("30 residents, as many as the MOST course's 30 trainees (training.most_trainees), though those came from across Chengdu"))
-    capacity_gain: float = probability(0.3, "rise in capacity right after the course", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    efficacy_gain: float = probability(0.15, "rise in efficacy right after the course", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    openness_gain: float = probability(0.2, "officials: rise in openness to deliberation", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    responsiveness_gain: float = probability(0.15, "officials: rise in responsiveness", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    fade: float = probability(0.03, "share of the remaining gain lost each step", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
+    capacity_gain: float = probability(0.3, "rise in capacity right after the course", source=TRAINING_GAIN)
+    efficacy_gain: float = probability(0.15, "rise in efficacy right after the course", source=TRAINING_GAIN)
+    openness_gain: float = probability(0.2, "officials: rise in openness to deliberation", source=TRAINING_GAIN)
+    responsiveness_gain: float = probability(0.15, "officials: rise in responsiveness", source=TRAINING_GAIN)
+    fade: float = probability(0.03, "share of the remaining gain lost each step", source=TRAINING_GAIN)
     questionnaire_noise: float = param(0.1, lo=0.0, doc="sd of answer noise on the latent scale", source=assumed("the case gives no questionnaire items or results; answer noise is a guess"))
 
 

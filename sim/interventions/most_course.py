@@ -26,7 +26,7 @@ from sim.agents import Purpose
 from sim.interventions.base import InterventionParams, ScheduleConfig, Target, TargetConfig
 from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, add_to_trainees, latent_scores
 from sim.schema import ConfigError, param, probability
-from sim.provenance import assumed, case
+from sim.provenance import TRAINING_GAIN, assumed, case
 
 
 @dataclass
@@ -35,11 +35,11 @@ class MostCourseParams(InterventionParams):
     target: TargetConfig = param(TargetConfig(kind="all"), source=assumed("the whole community"))
     cadres: int | None = param(None, lo=0, doc="cadres trained (null: every cadre)", source=assumed("every cadre of the community; the course's 20 community managers (training.most_managers) came from across Chengdu, not one community"))
     organisation_staff: int = param(10, lo=0, doc="social-organisation staff trained", source=case("training.most_staff"))
-    capacity_gain: float = probability(0.3, "staff: rise in capacity right after the course", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    efficacy_gain: float = probability(0.15, "staff: rise in efficacy right after the course", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    openness_gain: float = probability(0.2, "cadres: rise in openness to deliberation", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    responsiveness_gain: float = probability(0.15, "cadres: rise in responsiveness", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
-    fade: float = probability(0.03, "share of the remaining gain lost each step", source=assumed("training effects are real but modest and fade (Philippine civic-leadership training; GoBifo): the size is a guess"))
+    capacity_gain: float = probability(0.3, "staff: rise in capacity right after the course", source=TRAINING_GAIN)
+    efficacy_gain: float = probability(0.15, "staff: rise in efficacy right after the course", source=TRAINING_GAIN)
+    openness_gain: float = probability(0.2, "cadres: rise in openness to deliberation", source=TRAINING_GAIN)
+    responsiveness_gain: float = probability(0.15, "cadres: rise in responsiveness", source=TRAINING_GAIN)
+    fade: float = probability(0.03, "share of the remaining gain lost each step", source=TRAINING_GAIN)
     questionnaire_noise: float = param(0.1, lo=0.0, doc="sd of answer noise on the latent scale", source=assumed("the case gives no questionnaire items or results; answer noise is a guess"))
 
     def check(self, key, cfg) -> None:

@@ -40,49 +40,52 @@ from sim.schema import ConfigError, param, probability
 from sim.provenance import assumed
 from sim.state import CooperationType
 
+# the source of several parameters below
+STEPS_GUESS = assumed("the case gives the six steps in order, not their timing or effects")
+
 
 @dataclass
 class ActivitiesStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=1, end=12, period=2), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    attendance: float = probability(0.5, "chance to attend = attendance x interest", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    interest_gain: float = probability(0.02, "rise in interest per activity attended", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    spot_after: int = param(3, lo=1, doc="activities attended before a resident is spotted", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    spot_interest: float = probability(0.4, "interest needed to be spotted", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=1, end=12, period=2), source=STEPS_GUESS)
+    attendance: float = probability(0.5, "chance to attend = attendance x interest", source=STEPS_GUESS)
+    interest_gain: float = probability(0.02, "rise in interest per activity attended", source=STEPS_GUESS)
+    spot_after: int = param(3, lo=1, doc="activities attended before a resident is spotted", source=STEPS_GUESS)
+    spot_interest: float = probability(0.4, "interest needed to be spotted", source=STEPS_GUESS)
 
 
 @dataclass
 class EmpowerStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=13, end=24, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    per_round: int = param(5, lo=0, doc="spotted residents trained into leaders each round", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    capacity_gain: float = probability(0.3, "rise in capacity (organising, project, fund skills)", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    efficacy_gain: float = probability(0.15, "rise in efficacy", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=13, end=24, period=4), source=STEPS_GUESS)
+    per_round: int = param(5, lo=0, doc="spotted residents trained into leaders each round", source=STEPS_GUESS)
+    capacity_gain: float = probability(0.3, "rise in capacity (organising, project, fund skills)", source=STEPS_GUESS)
+    efficacy_gain: float = probability(0.15, "rise in efficacy", source=STEPS_GUESS)
 
 
 @dataclass
 class OrganiseStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=25, end=36, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    seed_members: int = param(5, lo=0, doc="activity regulars who join a new group", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=25, end=36, period=4), source=STEPS_GUESS)
+    seed_members: int = param(5, lo=0, doc="activity regulars who join a new group", source=STEPS_GUESS)
 
 
 @dataclass
 class ConvertStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=37, end=48, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    chance: float = probability(0.3, "chance a hobby group turns public-good each round", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    min_size: int = param(3, lo=1, doc="members a hobby group needs to convert", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=37, end=48, period=4), source=STEPS_GUESS)
+    chance: float = probability(0.3, "chance a hobby group turns public-good each round", source=STEPS_GUESS)
+    min_size: int = param(3, lo=1, doc="members a hobby group needs to convert", source=STEPS_GUESS)
 
 
 @dataclass
 class EducationStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=49, end=60, period=4), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    efficacy_gain: float = probability(0.05, "members' rise in efficacy per round", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    cooperation_shift: float = probability(0.2, "chance a free-rider member turns conditional cooperator", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=49, end=60, period=4), source=STEPS_GUESS)
+    efficacy_gain: float = probability(0.05, "members' rise in efficacy per round", source=STEPS_GUESS)
+    cooperation_shift: float = probability(0.2, "chance a free-rider member turns conditional cooperator", source=STEPS_GUESS)
 
 
 @dataclass
 class PlatformStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=61), source=assumed("the case gives the six steps in order, not their timing or effects"))
-    facilitation: float = probability(0.8, "least facilitation in meetings while in force", source=assumed("the case gives the six steps in order, not their timing or effects"))
-    openness: float = probability(0.7, "least openness of officials once it opens", source=assumed("the case gives the six steps in order, not their timing or effects"))
+    schedule: ScheduleConfig = param(ScheduleConfig(start=61), source=STEPS_GUESS)
+    facilitation: float = probability(0.8, "least facilitation in meetings while in force", source=STEPS_GUESS)
+    openness: float = probability(0.7, "least openness of officials once it opens", source=STEPS_GUESS)
 
 
 STEPS = ("activities", "empower", "organise", "convert", "education", "platform")
