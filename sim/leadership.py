@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents import Leader
+from sim.issues import raise_issue
+from sim.streams import fold
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -80,9 +82,6 @@ def raise_proposals(model: CommunityModel) -> list:
     """Leaders with no open issue raise their courtyard's proposal with weekly chance
     ``proposal_rate``; each proposal is a courtyard-scope issue of a kind drawn by weight,
     touching the leader's courtyard, with the leader's stake 1."""
-    from sim.issues import raise_issue
-    from sim.streams import fold
-
     cfg, s = model.config, model.state
     kinds = [k for k, spec in cfg.issues.kinds.items() if spec.scope == "courtyard" and spec.weight > 0]
     if cfg.leaders.proposal_rate == 0 or not kinds:

@@ -84,9 +84,9 @@ def _thresholds_matter(seed: int) -> dict[str, float]:
 
 
 def _free_rider_decay(seed: int) -> dict[str, float]:
-    return {f"free riders {share}": m.conditional_cooperators_decay(
-        arm(f"community.share_free_riders={share}", "community.share_conditional_cooperators=0.35"), seed)
-        for share in FREE_RIDER_SHARES}
+    return {f"free riders {share}": m.conditional_cooperators_decay(m.run_model(
+        arm(f"community.share_free_riders={share}", "community.share_conditional_cooperators=0.35"), seed,
+        m.CountingModel)) for share in FREE_RIDER_SHARES}
 
 
 def _free_rider_check(f: Figures) -> bool:
@@ -172,10 +172,10 @@ def _placement_check(f: Figures) -> bool:
 
 
 def _turnout(seed: int) -> dict[str, float]:
-    model = m.run_model(arm(), seed)
+    model = m.run_model(arm(), seed, m.CountingModel)
     ts = model.timeseries()
     return {"share of residents per deliberation day": m.participation(model),
-            "share of the invited who came": m.turnout_of_invited(arm(), seed),
+            "share of the invited who came": m.turnout_of_invited(model),
             "share who ever attended": float(ts["ever_attended_share"].iloc[-1]),
             "efficacy at the start": float(ts["mean_efficacy"].iloc[0]),
             "efficacy at the end": float(ts["mean_efficacy"].iloc[-1])}

@@ -16,25 +16,21 @@ from sim.config import ParticipationConfig, validate_config
 from sim.model import CommunityModel
 from sim.state import CooperationType
 
-NOT_MODEL_KEYS = ("sweep", "experiment", "calibrate", "calibration", "calibration_draws", "validate")
-
 
 def compose_arm(overrides: list[str] | tuple[str, ...]) -> dict:
-    """The model config of one arm: the default community with ``overrides`` (Hydra), as plain data."""
-    from sim.conf import compose
+    """The model config of one arm: the default community with ``overrides``, composed as the
+    ``sim`` command composes it (:func:`sim.api.compose`), as plain data."""
+    from sim.api import compose
 
-    raw = compose(list(overrides))
-    for key in NOT_MODEL_KEYS:
-        raw.pop(key, None)
-    return raw
+    return compose(*overrides).raw
 
 
-def build_model(raw: dict, seed: int) -> CommunityModel:
-    return CommunityModel(validate_config({**raw, "seed": seed}))
+def build_model(raw: dict, seed: int, model_class: type[CommunityModel] = CommunityModel) -> CommunityModel:
+    return model_class(validate_config({**raw, "seed": seed}))
 
 
-def run_model(raw: dict, seed: int) -> CommunityModel:
-    model = build_model(raw, seed)
+def run_model(raw: dict, seed: int, model_class: type[CommunityModel] = CommunityModel) -> CommunityModel:
+    model = build_model(raw, seed, model_class)
     model.run_for(model.config.steps)
     return model
 
@@ -110,7 +106,12 @@ def leader_share_of_variance(model: CommunityModel) -> float:
 
 class CountingModel(CommunityModel):
     """The model, recording on each deliberation day who the mode invited (just before the
-    decision, ``sim.modes.eligible``) and who came."""
+    decision, ``sim.modes.eligible``) and who came, in ``days``: (step, invited, came) per day.
+    It draws nothing more, so its run is the plain model's run."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.days: list[tuple[int, np.ndarray, np.ndarray]] = []
 
     def deliberation_day(self) -> None:
         from sim.modes import eligible
@@ -122,11 +123,9 @@ class CountingModel(CommunityModel):
         self.days.append((self.steps, invited, came))
 
 
-def conditional_cooperators_decay(raw: dict, seed: int) -> float:
-    """1 − (conditional cooperators' turnout among the invited in the last year / in the first)."""
-    model = CountingModel(validate_config({**raw, "seed": seed}))
-    model.days = []
-    model.run_for(model.config.steps)
+def conditional_cooperators_decay(model: CountingModel) -> float:
+    """1 − (conditional cooperators' turnout among the invited in the last year / in the first),
+    on a finished run."""
     cc = model.state.cooperation == CooperationType.CONDITIONAL_COOPERATOR
     last_year = (model.config.steps - 1) // 52
     rate = []
@@ -137,11 +136,8 @@ def conditional_cooperators_decay(raw: dict, seed: int) -> float:
     return float(1 - rate[1] / rate[0]) if rate[0] > 0 else float("nan")
 
 
-def turnout_of_invited(raw: dict, seed: int) -> float:
-    """Share of the invited who came, over every deliberation day of the run."""
-    model = CountingModel(validate_config({**raw, "seed": seed}))
-    model.days = []
-    model.run_for(model.config.steps)
+def turnout_of_invited(model: CountingModel) -> float:
+    """Share of the invited who came, over every deliberation day of a finished run."""
     asked = sum(int(inv.sum()) for _, inv, _ in model.days)
     return float(sum(int((inv & came).sum()) for _, inv, came in model.days) / asked) if asked else float("nan")
 
