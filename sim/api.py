@@ -93,6 +93,7 @@ class Composition:
     experiment: dict | None = None
     calibrate: dict | None = None
     calibration: str | None = None
+    validate: dict | None = None
 
     @property
     def scenario(self) -> str | None:
@@ -108,6 +109,9 @@ class Composition:
         if self.calibration is not None:
             raise ConfigError("calibration", self.calibration, "runs over a posterior run from the command: "
                                                                "sim scenario=X calibration=<folder>")
+        if self.validate is not None:
+            raise ConfigError("validate", self.validate.get("name"), "the validation suite runs from the command: "
+                                                                     "sim validate=NAME")
 
 
 def compose(*overrides: str, **values: Any) -> Composition:
@@ -136,7 +140,7 @@ def compose(*overrides: str, **values: Any) -> Composition:
     raw = composed(cfg, args)
     raw.pop("calibration_draws", None)  # read only with ``calibration`` (refused here)
     return Composition(raw, args, choices, raw.pop("sweep", None) or {}, raw.pop("experiment", None),
-                       raw.pop("calibrate", None), raw.pop("calibration", None))
+                       raw.pop("calibrate", None), raw.pop("calibration", None), raw.pop("validate", None))
 
 
 def _quiet_mesa() -> None:

@@ -82,6 +82,7 @@ def test_bad_input_raises_the_commands_message(run_sim, tmp_path, overrides):
     (lambda: sim.run("experiment=gulou_small"), "experiment"),
     (lambda: sim.run(sweep={"replications": 3}), "sweep.replications"),
     (lambda: sim.run(calibration="somewhere"), "calibration"),
+    (lambda: sim.run("validate=quick"), "validate"),
     (lambda: sim.run(3), "override"),
     (lambda: sim.sweep_grid({"seed": "1,2"}), "seed"),
     (lambda: sim.sweep_grid({"seed": []}), "seed"),
