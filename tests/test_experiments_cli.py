@@ -48,6 +48,9 @@ def test_a_small_experiment_runs_through_the_cli(run_sim, tmp_path):
     assert summary["config"]["experiment"]["designs"]["staggered"]["batches"][0]["one_per_site"] is True
     rows = [line.split()[:3] for line in result.stdout.splitlines()]
     assert ["staggered", "satisfaction", "difference_in_means"] in rows and str(run_dir) in result.stdout
+    progress = result.stderr.replace("\r", "\n")  # the line is rewritten in place
+    assert "experiment gulou_small: 48/48 community runs (every community in every arm)" in progress
+    assert "s left" in progress
 
 
 def test_an_experiment_that_cannot_be_carried_out_is_refused(run_sim, tmp_path):

@@ -63,7 +63,7 @@ def test_stratified_design_balances_every_stratum(units, by):
     design = Stratified(StratifiedParams(27, 5, by, 5))
     rng = np.random.default_rng(3)
     for _ in range(30):
-        strata = design.strata(units, np.random.default_rng(4))
+        strata = design.blocks(units)
         first = design.assign(units, np.random.default_rng(4))
         assert (first >= 0).sum() == 27
         for s in np.unique(strata):
@@ -74,7 +74,7 @@ def test_stratified_design_balances_every_stratum(units, by):
 
 
 def test_stratified_on_pretest_blocks_consecutive_ranks(units):
-    strata = Stratified(StratifiedParams(27, 5, "pretest", 5)).strata(units, np.random.default_rng(0))
+    strata = Stratified(StratifiedParams(27, 5, "pretest", 5)).blocks(units)
     order = np.argsort(units.pretest)
     assert np.all(np.diff(strata[order]) >= 0)
     assert set(np.bincount(strata)) <= {23, 24}

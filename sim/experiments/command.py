@@ -22,6 +22,6 @@ def run_experiment_command(raw: dict, experiment: dict, outdir: Path,
         fail(error)
     print(f"experiment {plan.exp.name}: {plan.exp.n_units} units, designs {', '.join(plan.exp.designs)}",
           file=sys.stderr)
-    summary, results = execute(plan, outdir)
+    summary, results = execute(plan, outdir, progress=sys.stderr)
     print(format_effects(results, outdir, time.perf_counter() - started))
     return summary

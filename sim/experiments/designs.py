@@ -135,6 +135,10 @@ class Design:
     def assign(self, units: UnitTable, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError
 
+    def blocks(self, units: UnitTable) -> np.ndarray | None:
+        """The blocks the design assigns within (the estimators use them), or None."""
+        return None
+
     def start_periods(self) -> list[int]:
         """0-based first treated periods this design uses."""
         return [self.params.start_period - 1]
@@ -184,16 +188,18 @@ class Stratified(Design):
     kind = "stratified"
     Params = StratifiedParams
 
-    def strata(self, units: UnitTable, rng: np.random.Generator) -> np.ndarray:
+    def blocks(self, units: UnitTable) -> np.ndarray:
+        """Sites, or ``n_strata`` blocks of consecutive pre-test ranks (ties and missing pre-tests
+        ranked by unit number), fixed by the units, so every re-drawn assignment has the same blocks."""
         if self.params.by == "site":
             return np.unique(units.site, return_inverse=True)[1]
-        order = np.lexsort((rng.random(units.n), np.nan_to_num(units.pretest, nan=np.inf)))
+        order = np.lexsort((np.arange(units.n), np.nan_to_num(units.pretest, nan=np.inf)))
         stratum = np.empty(units.n, dtype=np.int64)
         stratum[order] = np.arange(units.n) * self.params.n_strata // units.n
         return stratum
 
     def assign(self, units, rng):
-        stratum = self.strata(units, rng)
+        stratum = self.blocks(units)
         sizes = np.bincount(stratum)
         quota = allocate(self.params.n_treated, sizes, rng)
         first = np.full(units.n, NEVER)

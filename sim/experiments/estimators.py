@@ -5,7 +5,10 @@ Notation: ``Y`` is (n units x T periods); ``first[i]`` the 0-based period from w
 treated (-1: never); D_it = 1{first_i >= 0 and t >= first_i}; B the pre-test (baseline)
 period and P the post-test (last) period of the design; c(i) the unit's cluster: the unit itself,
 or its site when whole sites were assigned (cluster at the level of assignment, Abadie, Athey,
-Imbens & Wooldridge 2023). Units with a missing value in a cell an estimator needs are left out.
+Imbens & Wooldridge 2023); b(i) the unit's block when the design assigned within blocks (a
+stratified design): difference in means and difference in differences are then the blocked
+estimators, with the blocked variance. Units with a missing value in a cell an estimator needs are
+left out.
 
 Every point estimate is linear in Y for a given assignment, which randomization inference uses to
 invert its test into a confidence interval. The regressions are computed in closed form (numpy)
@@ -33,6 +36,7 @@ class Context:
     post: int
     cluster: np.ndarray
     confidence: float = 0.95
+    block: np.ndarray | None = None  # the design's blocks (stratified designs), else None
 
 
 @dataclass(frozen=True)
@@ -113,20 +117,78 @@ def _mean_gap(y: np.ndarray, d: np.ndarray) -> float:
     return float(y[d].mean() - y[~d].mean())
 
 
+def _block_cells(y: np.ndarray, d: np.ndarray, block: np.ndarray):
+    """Per block: units, treated, controls, and the arms' means and variances (ddof 1)."""
+    keep = np.isfinite(y)
+    y, d, codes = y[keep], d[keep].astype(bool), _codes(block[keep])
+    n_blocks = int(codes.max()) + 1 if len(codes) else 0
+    cells = []
+    for arm in (d, ~d):
+        n = np.bincount(codes[arm], minlength=n_blocks).astype(float)
+        total = np.bincount(codes[arm], weights=y[arm], minlength=n_blocks)
+        squares = np.bincount(codes[arm], weights=y[arm] ** 2, minlength=n_blocks)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / n
+            var = (squares - n * mean ** 2) / (n - 1)
+        cells.append((n, mean, var))
+    return cells
+
+
+def _blocked_gap(y: np.ndarray, d: np.ndarray, block: np.ndarray) -> float:
+    """tau_B = sum_b (n_b / n) (mean(y | d=1, b) - mean(y | d=0, b)); nan if a block lacks an arm."""
+    (n1, m1, _), (n0, m0, _) = _block_cells(y, d, block)
+    if len(n1) == 0 or (n1 < 1).any() or (n0 < 1).any():
+        return float("nan")
+    w = (n1 + n0) / (n1 + n0).sum()
+    return float((w * (m1 - m0)).sum())
+
+
+def _blocked_effect(y: np.ndarray, d: np.ndarray, block: np.ndarray, confidence: float) -> Estimate:
+    """The blocked estimator tau_B = sum_b w_b tau_b, w_b = n_b / n, with the blocked Neyman variance
+    sum_b w_b^2 (s1b^2 / n1b + s0b^2 / n0b) and t with n - 2B df (Gerber & Green 2012, ch. 4, block
+    random assignment). A block with a single treated unit or a single control has no variance of
+    its own: the interval then uses the unblocked Neyman variance (conservative when the blocks
+    explain the outcome), with n - 2 df. Missing if a block lacks an arm."""
+    (n1, m1, v1), (n0, m0, v0) = _block_cells(y, d, block)
+    if len(n1) == 0 or (n1 < 1).any() or (n0 < 1).any():
+        return Estimate.missing()
+    n_b = n1 + n0
+    w = n_b / n_b.sum()
+    tau = float((w * (m1 - m0)).sum())
+    if (n1 < 2).any() or (n0 < 2).any():
+        keep = np.isfinite(y)
+        y, d = y[keep], d[keep].astype(bool)
+        se = np.sqrt(y[d].var(ddof=1) / d.sum() + y[~d].var(ddof=1) / (~d).sum())
+        return Estimate.from_t(tau, float(se), len(y) - 2, confidence)
+    se = float(np.sqrt((w ** 2 * (np.maximum(v1, 0) / n1 + np.maximum(v0, 0) / n0)).sum()))
+    return Estimate.from_t(tau, se, n_b.sum() - 2 * len(n_b), confidence)
+
+
+def _two_arm_effect(y: np.ndarray, d: np.ndarray, ctx: Context) -> Estimate:
+    """The blocked estimator for a blocked design, else the regression on (1, d)."""
+    if ctx.block is not None:
+        return _blocked_effect(y, d, ctx.block, ctx.confidence)
+    return _regression_effect(y, d, ctx.cluster, ctx.confidence)
+
+
+def _two_arm_gap(y: np.ndarray, d: np.ndarray, ctx: Context) -> float:
+    return _blocked_gap(y, d, ctx.block) if ctx.block is not None else _mean_gap(y, d)
+
+
 # -- difference in means ----------------------------------------------------------------------
 def difference_in_means_point(Y, first, ctx) -> float:
-    return _mean_gap(Y[:, ctx.post], _ever_treated(first, ctx))
+    return _two_arm_gap(Y[:, ctx.post], _ever_treated(first, ctx), ctx)
 
 
 def difference_in_means(Y: np.ndarray, first: np.ndarray, ctx: Context) -> Estimate:
     """Post-test difference in means, tau = mean(Y_iP | treated) - mean(Y_iP | control)
-    (Neyman 1923; Gerber & Green 2012, eq. 3.4 and 3.6 for the variance)."""
-    return _regression_effect(Y[:, ctx.post], _ever_treated(first, ctx), ctx.cluster, ctx.confidence)
+    (Neyman 1923; Gerber & Green 2012, eq. 3.4 and 3.6 for the variance); blocked in a blocked design."""
+    return _two_arm_effect(Y[:, ctx.post], _ever_treated(first, ctx), ctx)
 
 
 # -- difference in differences ----------------------------------------------------------------
 def difference_in_differences_point(Y, first, ctx) -> float:
-    return _mean_gap(Y[:, ctx.post] - Y[:, ctx.baseline], _ever_treated(first, ctx))
+    return _two_arm_gap(Y[:, ctx.post] - Y[:, ctx.baseline], _ever_treated(first, ctx), ctx)
 
 
 def difference_in_differences(Y: np.ndarray, first: np.ndarray, ctx: Context) -> Estimate:
@@ -134,7 +196,7 @@ def difference_in_differences(Y: np.ndarray, first: np.ndarray, ctx: Context) ->
     tau = mean(Y_iP - Y_iB | treated) - mean(Y_iP - Y_iB | control)
     (Card & Krueger 1994; Angrist & Pischke 2009, ch. 5); errors as in difference in means."""
     change = Y[:, ctx.post] - Y[:, ctx.baseline]
-    return _regression_effect(change, _ever_treated(first, ctx), ctx.cluster, ctx.confidence)
+    return _two_arm_effect(change, _ever_treated(first, ctx), ctx)
 
 
 # -- two-way fixed effects --------------------------------------------------------------------

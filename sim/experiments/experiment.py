@@ -20,13 +20,14 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
 import sim
 from sim.atomic import publish, staged
+from sim.progress import ProgressLine
 from sim.config import ModelConfig, as_plain, validate_config
 from sim.experiments.config import ExperimentConfig, validate_experiment
 from sim.experiments.designs import Design, UnitTable
@@ -110,15 +111,19 @@ def prepare(base_raw: dict, exp_raw: dict | None) -> Plan:
     return plan
 
 
-def _run(plan: Plan, keys: list[tuple[int, int]], po: PotentialOutcomes) -> None:
+def _run(plan: Plan, keys: list[tuple[int, int]], po: PotentialOutcomes, progress: TextIO | None,
+         what: str) -> None:
     results = run_communities((plan.configs[k] for k in keys), plan.measures, plan.exp.n_periods,
                               plan.exp.n_jobs, plan.exp.backend)
+    line = ProgressLine(f"experiment {plan.exp.name}", len(keys), what, progress)
     for (unit, start), measures in zip(keys, results, strict=True):  # stored as each run arrives
         po.add(unit, start, measures)
+        line.advance()
 
 
-def simulate(plan: Plan) -> tuple[OutcomeSource, dict[str, Arm], int]:
-    """Run what the experiment needs; returns the outcome source, the arms and the number of runs."""
+def simulate(plan: Plan, progress: TextIO | None = None) -> tuple[OutcomeSource, dict[str, Arm], int]:
+    """Run what the experiment needs; returns the outcome source, the arms and the number of runs.
+    ``progress`` (a stream) gets a line per phase: community runs done / total, elapsed, time left."""
     exp = plan.exp
     if exp.kind == "poll":
         poll = Poll(exp, plan.base, plan.seed)
@@ -126,12 +131,13 @@ def simulate(plan: Plan) -> tuple[OutcomeSource, dict[str, Arm], int]:
     po = PotentialOutcomes(plan.measures, exp.n_units, exp.n_periods)
     untreated = [(c.unit, -1) for c in plan.communities]
     if exp.truth.potential_outcomes == "all":
-        _run(plan, untreated + [(c.unit, p) for p in plan.starts() for c in plan.communities], po)
+        _run(plan, untreated + [(c.unit, p) for p in plan.starts() for c in plan.communities], po, progress,
+             "community runs (every community in every arm)")
         return po, assign(plan, po), len(plan.configs)
-    _run(plan, untreated, po)
+    _run(plan, untreated, po, progress, "untreated community runs")
     arms = assign(plan, po)
     needed = sorted({pair for arm in arms.values() for pair in po.missing(arm.first)})
-    _run(plan, needed, po)
+    _run(plan, needed, po, progress, "treated community runs the assignments need")
     return po, arms, len(untreated) + len(needed)
 
 
@@ -147,7 +153,7 @@ def assign(plan: Plan, source: OutcomeSource) -> dict[str, Arm]:
     for kind, design in exp.designs.items():
         units = UnitTable(site, y0[exp.pretest][:, design.baseline], willingness)
         cluster = site if design.clustered else np.arange(n)
-        ctx = Context(design.baseline, exp.n_periods - 1, cluster, exp.confidence)
+        ctx = Context(design.baseline, exp.n_periods - 1, cluster, exp.confidence, design.blocks(units))
         arms[kind] = Arm(kind, design, units, ctx, design.assign(units, generator(plan.seed, "assign", kind)))
     return arms
 
@@ -296,10 +302,11 @@ def _plain(value):
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
 
 
-def execute(plan: Plan, outdir: str | Path) -> tuple[dict[str, Any], Results]:
-    """Simulate, analyse and write a prepared experiment; returns the summary and the results."""
+def execute(plan: Plan, outdir: str | Path, progress: TextIO | None = None) -> tuple[dict[str, Any], Results]:
+    """Simulate, analyse and write a prepared experiment; returns the summary and the results.
+    ``progress``: a stream for the progress of the runs (None: quiet)."""
     started = time.perf_counter()
-    source, arms, runs = simulate(plan)
+    source, arms, runs = simulate(plan, progress)
     simulated = time.perf_counter()
     results = analyse(plan, source, arms)
     results.runs = runs

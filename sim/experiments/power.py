@@ -11,9 +11,12 @@ Each draw is analysed three ways:
   linear estimators the estimate shifts by exactly delta and the standard error is unchanged, so
   power(delta) = share of draws with |estimate_0 + delta| above the interval's half-width. The
   simulated MDE is the smallest delta >= 0 with power(delta) >= the target;
-* *simulated effect*: the treated units' own simulated outcomes under the bundle (needs every
-  unit's potential outcomes, ``truth.potential_outcomes: all``): power is the share of draws whose
-  p-value is below alpha, beside the mean true effect.
+* *simulated effect*: the treated units' own simulated outcomes under the bundle: power is the
+  share of draws whose p-value is below alpha, beside the mean true effect. It needs the treated
+  outcomes of every draw (``truth.potential_outcomes: all``); when even one draw lacks them the row
+  is left out, never computed from the draws that happen to have them.
+
+Every row carries ``draws``, the number of re-drawn assignments behind it.
 
 alpha is 1 - ``experiment.confidence``.
 """
@@ -41,13 +44,15 @@ def power_analysis(source: OutcomeSource, design: Design, units: UnitTable, ctx:
     for k in n_treated:
         sized, rng = design.resized(k), rng_for(k)
         null_est, half_width, null_se, sim_p, sim_truth = [], [], [], [], []
+        every_draw_simulated = True
         for _ in range(replications):
             first = sized.assign(units, rng)
             est = estimate(y0, first, ctx)
             null_est.append(est.estimate)
             half_width.append(est.ci_high - est.estimate)
             null_se.append(est.std_error)
-            if source.has(first):
+            every_draw_simulated = every_draw_simulated and source.has(first)
+            if every_draw_simulated:
                 y = source.observed(first)[outcome]
                 sim_p.append(estimate(y, first, ctx).p_value)
                 sim_truth.append(true_effect(ESTIMANDS[estimator], y, y0, first, ctx.post))
@@ -58,13 +63,16 @@ def power_analysis(source: OutcomeSource, design: Design, units: UnitTable, ctx:
         def power_at(delta: float) -> float:
             return float(np.mean(np.abs(null_est + delta) > half_width)) if len(null_est) else float("nan")
 
-        curve.append({"n_treated": k, "effect": "none", "effect_size": 0.0, "power": power_at(0.0)})
+        draws = int(len(null_est))
+        curve.append({"n_treated": k, "effect": "none", "effect_size": 0.0, "power": power_at(0.0), "draws": draws})
         for delta in additive:
-            curve.append({"n_treated": k, "effect": "additive", "effect_size": delta, "power": power_at(delta)})
-        if sim_p:
+            curve.append({"n_treated": k, "effect": "additive", "effect_size": delta, "power": power_at(delta),
+                          "draws": draws})
+        if every_draw_simulated and sim_p:
             p = np.array(sim_p, dtype=float)
+            p = p[np.isfinite(p)]
             curve.append({"n_treated": k, "effect": "simulated", "effect_size": float(np.nanmean(sim_truth)),
-                          "power": float(np.mean(p[np.isfinite(p)] < alpha))})
+                          "power": float(np.mean(p < alpha)), "draws": int(len(p))})
         sd = float(null_est.std(ddof=1)) if len(null_est) > 1 else float("nan")
         grid = np.linspace(0, 8 * sd, 801) if np.isfinite(sd) and sd > 0 else np.zeros(0)
         reached = [d for d in grid if power_at(d) >= target]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.progress import ProgressLine
 from sim.validation.facts import BY_NAME, Fact
 
 
@@ -47,19 +47,13 @@ def run_facts(facts: list[Fact], seeds: list[int], n_jobs: int = -1, progress=sy
 
     tasks = [(fact.name, seed) for fact in facts for seed in seeds]
     executor = get_reusable_executor(max_workers=workers(n_jobs, len(tasks)))
-    started = time.perf_counter()
+    line = ProgressLine("validate", len(tasks), "fact-seeds", progress)
     futures = [executor.submit(measure_one, name, seed) for name, seed in tasks]
     got: dict[tuple[str, int], dict[str, float]] = {}
-    shown = 0.0
-    for done, future in enumerate(as_completed(futures), start=1):
+    for future in as_completed(futures):
         name, seed, figures = future.result()
         got[name, seed] = figures
-        elapsed = time.perf_counter() - started
-        if elapsed - shown >= 1.0 or done == len(tasks):  # at most one update a second
-            shown = elapsed
-            left = elapsed / done * (len(tasks) - done)
-            print(f"\rvalidate: {done}/{len(tasks)} fact-seeds, {elapsed:.0f} s, ~{left:.0f} s left ",
-                  end="" if done < len(tasks) else "\n", file=progress, flush=True)
+        line.advance()
     results = []
     for fact in facts:
         names = list(got[fact.name, seeds[0]])
