@@ -166,6 +166,9 @@ class OfficialsConfig:
     threat_effect: float = param(0.5, lo=0.0, hi=100.0, doc="rise in response per unit turnout share", source=assumed("collective action raises response (Chen, Pan & Xu 2016 give the direction, not this size)"))
     partnership_threshold: float = probability(0.7, "below this retained power decisions are shared", source=assumed("cut points of Arnstein's rungs on retained power"))
     delegation_threshold: float = probability(0.4, "below this retained power residents decide", source=assumed("cut points of Arnstein's rungs on retained power"))
+    legacy_years: float = param(0.0, lo=0.0, hi=100.0, doc="years of top-down discussion meetings before the run (sim/entrenchment.py)", source=setting("a community's history: 0 unless a scenario or an experiment's population sets it (Gulou's ran about 15 years, gulou.legacy_years)"))
+    entrenchment_half_years: float = param(10.0, lo=0.0, lo_open=True, hi=1000.0, doc="years of legacy meetings at which their way of working has weight 1/2", source=assumed("Gulou: the longer the discussion meetings had run, the harder to change; the scale is a guess"))
+    reversion_rate: float = probability(0.05, "weekly pull of officials' practice back to its starting value, at entrenchment 1", source=assumed("a changed practice of fully entrenched cadres halves its distance to the old one in about 14 weeks; a guess"))
 
 
 @dataclass

@@ -130,6 +130,9 @@ INDICATORS: tuple[Indicator, ...] = (
               "share of residents who attended at least one meeting, at the period's end"),
     Indicator("self_governance", PERIOD, m.from_timeseries(m.ladder_index, "last"), "index 0-1",
               "(mean highest rung - 1) / 7 at the period's end"),
+    Indicator("self_governance_index", PERIOD, m.self_governance_index, "index 0-1",
+              "mean of five Gulou evaluation indicators in the period: attended at least once, residents' "
+              "proposals, third-party council members, deliberating chat groups, issues answered"),
     Indicator("proposals", PERIOD, m.proposals_per_thousand, "per 1,000 residents",
               "proposals sent to officials in the period"),
     Indicator("organisations", PERIOD, m.from_timeseries("organisations_public_good", "last"), "organisations",

@@ -2,7 +2,8 @@
 
 Each step (``CommunityModel.step``), in order:
 
-1. interventions act (:mod:`sim.interventions`)
+1. interventions act (:mod:`sim.interventions`); where legacy meetings ran for years, officials'
+   practice drifts back toward what it was (:func:`sim.entrenchment.revert_practice`)
 2. public issues arise (:func:`sim.issues.arise_issues`) and leaders raise their courtyards'
    proposals (:func:`sim.leadership.raise_proposals`)
 3. on a deliberation day (every ``meeting_interval`` steps of the rules in force, if issues are open):
@@ -31,11 +32,13 @@ from sim.agents import Official, OfficialRole, Organisation, Purpose
 from sim.attitudes import learn_from_meetings, learn_from_unheard
 from sim.config import ModelConfig, validate_config
 from sim.deliberation import Meetings, hold_meetings
+from sim.entrenchment import entrenchment, remember_practice, revert_practice
 from sim.habit import fade_habit, record_attendance
 from sim.indicators import REPORTERS
 from sim.interventions import REGISTRY, Intervention
 from sim.issues import Issue, arise_issues, close_issue, expire_issues
 from sim.ladder import Response, Rung, ladder_shares
+from sim.modes import ONLINE_MODES
 from sim.leadership import emerge_leaders, promote, raise_proposals, step_down_leaders
 from sim.network import build_network
 from sim.microdata import draw_residents
@@ -75,6 +78,9 @@ class CommunityModel(LazyResidents, mesa.Model):
                                 o.power_retained) for _ in range(o.n_cadres)]
         self.street_office = Official(self, OfficialRole.STREET_OFFICE, o.responsiveness, o.admin_load,
                                       o.openness, o.power_retained)
+        self.officials = [*self.cadres, self.street_office]
+        self.entrenchment = entrenchment(self)  # weight of the legacy meetings' way of working
+        remember_practice(self)
 
         self.organisations_by_id: dict[int, Organisation] = {}
         self.organisation_id_counter = 0
@@ -85,6 +91,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         self.meetings: Meetings | None = None
         self.attendees = np.zeros(0, dtype=np.int64)
         self.meeting_log: list[pd.DataFrame] = []
+        self.chat_groups: list[tuple[int, np.ndarray]] = []  # (step, courtyards) of online deliberation
         self.is_deliberation_day = False
         self.ladder = ladder_shares(self.state.rung)  # shares of residents by highest rung
 
@@ -114,6 +121,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         score = s.interest + s.capacity + s.is_leader + 0.1 * self.streams.normal("representatives", np.arange(s.n))
         self.council_member = np.zeros(s.n, dtype=bool)
         self.council_member[np.argsort(-score, kind="stable")[: d.council_size]] = True
+        self.legacy_member = self.council_member.copy()  # the set-up council: the legacy meeting's members
         order = np.lexsort((-s.interest, s.household))
         first = np.r_[True, s.household[order][1:] != s.household[order][:-1]]
         self.household_representative = np.zeros(s.n, dtype=bool)
@@ -160,6 +168,7 @@ class CommunityModel(LazyResidents, mesa.Model):
     def step(self) -> None:
         for intervention in self.interventions:
             intervention.step(self)
+        revert_practice(self)
         arise_issues(self)
         raise_proposals(self)
         self.meetings, self.attendees = None, np.zeros(0, dtype=np.int64)
@@ -190,6 +199,9 @@ class CommunityModel(LazyResidents, mesa.Model):
                                       self.public_good_member()[meetings.members], self.config.officials,
                                       self.streams)
         record_attendance(s, meetings.members, self.steps, self.config.participation)
+        if self.deliberation_rules.mode in ONLINE_MODES:  # the courtyards' chat groups deliberated
+            online = meetings.members[s.online[meetings.members]]
+            self.chat_groups.append((self.steps, np.unique(s.courtyard[online])))
         learn_from_meetings(self, meetings, responses)
         self.record_rungs(meetings, responses)
         self.meeting_log.append(self._meeting_rows(meetings, responses))

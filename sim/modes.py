@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 GROUPED_BY_COURTYARD = {"snowball", "all_member", "cloud", "panoramic"}
+ONLINE_MODES = ("cloud", "panoramic")  # deliberation in the courtyards' (buildings') chat groups
 
 
 def eligible(model: CommunityModel, mode: str) -> np.ndarray:

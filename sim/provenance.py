@@ -108,6 +108,8 @@ CASE_FACTS: dict[str, CaseFact] = {
     # Gulou, Nanjing, 2015-2018
     "gulou.communities": CaseFact(118, "a district of 118 communities"),
     "gulou.street_offices": CaseFact(13, "all 13 street offices trained on 11 July 2015"),
+    "gulou.district_training": CaseFact("2015-07-11", "all 13 street offices were trained on 11 July 2015, the controls' streets included"),
+    "gulou.lists": CaseFact(("2015-03/04", "2015-07/08"), "first list of pilots about March-April 2015, second about July-August 2015"),
     "gulou.first_batch": CaseFact(13, "first batch of 13 communities chosen at random, one per street office"),
     "gulou.pilots": CaseFact(27, "27 pilots in total"),
     "gulou.controls": CaseFact(91, "91 controls"),
@@ -139,6 +141,7 @@ CASE_FACTS: dict[str, CaseFact] = {
     "chengdu.quorum": CaseFact(0.8, "quorum four fifths of the members"),
     "chengdu.pass_share": CaseFact(0.5, "passes with at least half (半数以上, includes half) of members due to attend"),
     "chengdu.secret_ballot": CaseFact(True, "secret ballot"),
+    "chengdu.party_review": CaseFact(True, "agenda items go through the party organisation's review first"),
     "chengdu.fund_rural": CaseFact(200_000, "rural fund at least 200,000 yuan a year, later 400,000"),
     "chengdu.fund_urban": CaseFact(4000, "urban fund at least 3,000, later 4,000 yuan per 100 households a year"),
     "chengdu.fund_areas": CaseFact(6, "six spending areas"),

@@ -40,6 +40,11 @@ NO_OPS = {
     "cloud_deliberation": ({"schedule": {"start": 2, "end": 3}}, STEPS),
     "deliberation_council": ({"schedule": {"start": STEPS}}, STEPS - 1),
     "community_public_fund": ({"schedule": {"start": STEPS}}, STEPS - 1),
+    "deliberation_training": ({**ZERO_TRAINING, "schedule": {"start": 3, "period": 8}}, STEPS),
+    "deliberation_day": ({"schedule": {"start": STEPS}}, STEPS - 1),  # its proposals are participation
+    "mode_choice": ({"candidates": ["snowball"]}, STEPS),  # the only candidate is the configured mode
+    "indicator_evaluation": ({"pressure": 0.0, "schedule": {"start": 5, "period": 10}}, STEPS),
+    "street_office_training": ({"openness_gain": 0.0, "responsiveness_gain": 0.0, "schedule": {"start": 3}}, STEPS),
 }
 
 

@@ -16,12 +16,14 @@ FILES = {"effects.csv", "event_study.csv", "replications.csv", "power.csv", "mde
          "effect_heterogeneity.csv", "heterogeneity_fit.csv", "heterogeneity.png", "summary.json"}
 REPLICATION_FILES = {"replications.csv", "replications.png"}
 HETEROGENEITY_FILES = {"effect_heterogeneity.csv", "heterogeneity_fit.csv", "heterogeneity.png"}  # communities only
+INTERFERENCE_FILES = {"interference.csv"}  # with experiment.interference.enabled
 
 
 def check_outputs(run_dir, designs: int, outcomes: int, estimators: int, units: int, periods: int,
-                  replications: bool = True, communities: bool = True):
+                  replications: bool = True, communities: bool = True, interference: bool = False):
     files = FILES if replications else FILES - REPLICATION_FILES
     files = files if communities else files - HETEROGENEITY_FILES
+    files = files | INTERFERENCE_FILES if interference else files
     assert files == {p.name for p in run_dir.iterdir()} - {".hydra", "cli.log"}
     assert not list(run_dir.glob(".partial-*"))
     effects = pd.read_csv(run_dir / "effects.csv")
@@ -42,14 +44,18 @@ def test_a_small_experiment_runs_through_the_cli(run_sim, tmp_path):
     run_dir = tmp_path / "run"
     result = run_sim(*SMALL, f"hydra.run.dir={run_dir}", cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr
-    effects, summary = check_outputs(run_dir, designs=5, outcomes=2, estimators=5, units=16, periods=12)
-    assert (summary["seed"], summary["experiment"], summary["runs"]) == (42, "gulou_small", 16 * 3)
+    effects, summary = check_outputs(run_dir, designs=5, outcomes=3, estimators=5, units=16, periods=12,
+                                     interference=True)
+    # every community in six arms: pure control, district training, diffusion from period 5 or 7, treated from 5 or 7
+    assert (summary["seed"], summary["experiment"], summary["runs"]) == (42, "gulou_small", 16 * 6)
+    spill = pd.read_csv(run_dir / "interference.csv")
+    assert len(spill) == 5 * 3 and {"direct_effect", "spillover_on_controls", "direct_minus_spillover"} <= set(spill)
     assert summary["config"]["community"]["steps"] == 26
     assert summary["config"]["experiment"]["designs"]["staggered"]["batches"][0]["one_per_site"] is True
     rows = [line.split()[:3] for line in result.stdout.splitlines()]
     assert ["staggered", "satisfaction", "difference_in_means"] in rows and str(run_dir) in result.stdout
     progress = result.stderr.replace("\r", "\n")  # the line is rewritten in place
-    assert "experiment gulou_small: 48/48 community runs (every community in every arm)" in progress
+    assert "experiment gulou_small: 96/96 community runs (every community in every arm)" in progress
     assert "s left" in progress
 
 
@@ -72,14 +78,14 @@ def test_an_unknown_experiment_is_refused(run_sim, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, designs, outcomes, estimators, units, periods, replications, communities", [
-    ("gulou", 5, 2, 5, 118, 12, False, True),
-    ("sao_tome", 2, 2, 3, 56, 2, True, True),
-    ("new_haven", 3, 5, 3, 320, 2, True, False),
+@pytest.mark.parametrize("name, designs, outcomes, estimators, units, periods, replications, communities, interference", [
+    ("gulou", 5, 3, 5, 118, 12, False, True, True),
+    ("sao_tome", 2, 2, 3, 56, 2, True, True, False),
+    ("new_haven", 3, 5, 3, 320, 2, True, False, False),
 ])
 def test_the_scenarios_run_and_their_reports_render(run_sim, tmp_path, name, designs, outcomes, estimators, units,
-                                                    periods, replications, communities):
+                                                    periods, replications, communities, interference):
     run_dir = tmp_path / name
     result = run_sim(f"experiment={name}", f"hydra.run.dir={run_dir}", cwd=tmp_path, timeout=1800)
     assert result.returncode == 0, result.stderr
-    check_outputs(run_dir, designs, outcomes, estimators, units, periods, replications, communities)
+    check_outputs(run_dir, designs, outcomes, estimators, units, periods, replications, communities, interference)

@@ -15,6 +15,7 @@ from sim.config import validate_config
 from sim.experiments import prepare
 from sim.experiments.config import validate_experiment
 from sim.experiments.measurement import period_of_step
+from sim.experiments.arms import DISTRICT, PURE, diffused
 from sim.schema import ConfigError
 from sim.conf import CONF
 
@@ -47,8 +48,14 @@ def test_gulou_is_the_gulou_design():
     assert (e.n_communities, e.n_street_offices) == (118, 13)
     batches = e.designs["staggered"].params.batches
     assert [(b.period, b.size, b.one_per_site) for b in batches] == [(5, 13, True), (7, 14, False)]
-    assert e.outcomes == ["satisfaction", "self_governance"]
+    assert e.outcomes == ["satisfaction", "satisfaction_rank", "self_governance_index"]
     assert (base["steps"], base["community"]["n_residents"]) == (156, 2000)
+    # every community starts from its legacy discussion meetings, about 15 years old
+    assert (base["deliberation"]["mode"], base["deliberation"]["leader_assignment"]) == ("council", "appointed")
+    assert e.population.topdown_years.mean == 15.0
+    assert list(e.treatment) == ["deliberation_training", "deliberation_council", "deliberation_day", "mode_choice",
+                                 "indicator_evaluation"]
+    assert e.interference.enabled and e.interference.district_training_period == 7
 
 
 def test_gulou_plan_builds_every_arm_of_every_community():
@@ -56,13 +63,22 @@ def test_gulou_plan_builds_every_arm_of_every_community():
     plan = prepare(base, exp)
     assert len(plan.communities) == 30
     assert plan.starts() == [4, 6]
-    assert len(plan.configs) == 30 * 3
+    assert plan.arms() == [PURE, DISTRICT, diffused(4), diffused(6), 4, 6]
+    assert len(plan.configs) == 30 * 6
     treated = plan.configs[(0, 4)]
-    training = treated.interventions["empowerment_training"]
+    training = treated.interventions["deliberation_training"]
     assert training.schedule.start == 19  # the first week of period 5 (0-based 4) of 52 weeks in 12 periods
     assert period_of_step(np.array([18, 19]), 52, 12).tolist() == [3, 4]
-    assert "empowerment_training" not in plan.configs[(0, -1)].interventions
-    assert treated.seed == plan.configs[(0, -1)].seed
+    district = treated.interventions["street_office_training"].schedule.start
+    assert district == 27 + 1  # the second week of period 7 (0-based 6 starts in week 27)
+    assert period_of_step(np.array([26, 27]), 52, 12).tolist() == [5, 6]
+    assert plan.configs[(0, PURE)].interventions == {}
+    assert list(plan.configs[(0, DISTRICT)].interventions) == ["street_office_training"]
+    spread = plan.configs[(0, diffused(6))].interventions
+    assert list(spread) == ["deliberation_training", "street_office_training"]
+    assert spread["deliberation_training"].schedule.start == 27
+    assert spread["deliberation_training"].openness_gain == pytest.approx(0.5 * training.openness_gain)
+    assert len({cfg.seed for (unit, _), cfg in plan.configs.items() if unit == 0}) == 1
 
 
 def refused(name: str, mutate, key: str):
@@ -108,10 +124,10 @@ def test_power_analysis_must_fit_its_design():
 
 def test_treatment_bundle_is_validated_as_interventions():
     refused("gulou", lambda b, e: e.update(treatment={"free_lunch": {}}), "experiment.treatment.free_lunch")
-    refused("gulou", lambda b, e: e["treatment"]["empowerment_training"].update(fade=2.0),
-            "experiment.treatment.empowerment_training.fade")
-    refused("gulou", lambda b, e: e["treatment"]["empowerment_training"]["schedule"].update(start=200),
-            "experiment.treatment.empowerment_training.schedule.start")
+    refused("gulou", lambda b, e: e["treatment"]["deliberation_training"].update(fade=2.0),
+            "experiment.treatment.deliberation_training.fade")
+    refused("gulou", lambda b, e: e["treatment"]["deliberation_training"].update(schedule={"start": 200}),
+            "experiment.treatment.deliberation_training.schedule.start")
     refused("gulou", lambda b, e: e.update(treatment={}), "experiment.treatment")
 
 
@@ -129,3 +145,12 @@ def test_periods_sites_and_truth_must_be_consistent():
 
 def test_bad_base_config_is_refused_under_its_own_key():
     refused("gulou", lambda b, e: b["deliberation"].update(mode="carrier_pigeon"), "deliberation.mode")
+
+
+def test_interference_that_cannot_be_carried_out_is_refused():
+    refused("gulou", lambda b, e: e["interference"].update(diffusion=1.5), "experiment.interference.diffusion")
+    refused("gulou", lambda b, e: e["interference"].update(diffusion=-0.1), "experiment.interference.diffusion")
+    error = refused("gulou", lambda b, e: e.update(treatment={"deliberation_day": {}}), "experiment.interference.diffusion")
+    assert "needs a training programme" in str(error)
+    refused("gulou", lambda b, e: e["interference"].update(district_training_period=13),
+            "experiment.interference.district_training_period")

@@ -20,12 +20,13 @@ from sim.experiments.designs import DESIGN_KINDS, Design, Limits, build_design
 from sim.experiments.estimators import ESTIMATORS, POINT_ESTIMATORS
 from sim import indicators  # a module reference: sim.indicators imports this package
 from sim.schema import ConfigError, build, param, probability
-from sim.provenance import assumed, case, setting
+from sim.provenance import TRAINING_GAIN, assumed, case, setting
 
 # the source of several parameters below
 HOUSING_GUESS = assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")
 
 KINDS = ("communities", "poll")
+RANKS = {"satisfaction_rank": "satisfaction"}  # outcome -> the measure ranked among all communities
 BACKENDS = ("loky", "threading", "multiprocessing", "ray")
 
 
@@ -128,6 +129,23 @@ class PowerConfig:
 
 
 @dataclass
+class InterferenceConfig:
+    """Links between the communities of one district (docs/experiments.md, Interference)."""
+
+    enabled: bool = param(False, doc="communities influence each other (off: each community stands alone)", source=setting("analysis choice: the no-interference assumption or not"))
+    district_training: bool = param(True, doc="the district trains every street office, controls' included", source=case("gulou.district_training", rule="it happened", derive=lambda _: True))
+    district_training_period: int = param(7, lo=1, doc="period of the district training (1-based)", source=case("gulou.district_training", rule="11 July 2015: the third quarter of 2015, period 7 of quarters from 2014", derive=lambda _: 7))
+    district_training_week: int = param(2, lo=1, doc="week of the period it is held in", source=case("gulou.district_training", rule="11 July: the second week of the quarter", derive=lambda _: 2))
+    openness_gain: float = probability(0.2, "street office: rise in openness from the district training", source=TRAINING_GAIN)
+    responsiveness_gain: float = probability(0.15, "street office: rise in responsiveness", source=TRAINING_GAIN)
+    fade: float = probability(0.03, "share of the remaining gain lost each week", source=TRAINING_GAIN)
+    diffusion: float = probability(0.5, "strength of practice diffusion: a control community whose street office has a treated community runs the bundle's training with its gains x this, from the first treated neighbour's start", source=assumed("Gulou's case-sharing meetings spread practice between neighbouring communities; the strength is a guess"))
+
+
+TRAINING_PROGRAMMES = ("deliberation_training", "empowerment_training", "most_course")  # what diffuses
+
+
+@dataclass
 class ExperimentConfig:
     name: str = param("experiment", doc="label in the outputs", source=setting("label"))
     kind: str = param("communities", choices=KINDS, doc="units are simulated communities, or poll participants", source=setting("kind of experiment"))
@@ -145,6 +163,7 @@ class ExperimentConfig:
     randomization: RandomizationConfig = param(RandomizationConfig())
     truth: TruthConfig = param(TruthConfig())
     power: PowerConfig = param(PowerConfig())
+    interference: InterferenceConfig = param(InterferenceConfig())
     n_jobs: int = param(-1, lo=-1, hi=1024, doc="parallel jobs (joblib; -1: all cores; not 0)", source=setting("parallel jobs"))
     backend: str | None = param(None, choices=BACKENDS, doc="joblib backend (null: joblib's default, loky)", source=setting("parallel backend"))
 
@@ -166,7 +185,7 @@ class ExperimentConfig:
         if self.kind == "poll":
             return tuple(f"{m}_{issue}" for issue in self.poll.issues
                          for m in ("opinion", "support", "single_peaked"))
-        return tuple(indicators.MEASURES)
+        return (*indicators.MEASURES, *RANKS)
 
 
 def validate_experiment(raw: Mapping | None, base: ModelConfig) -> ExperimentConfig:
@@ -214,10 +233,17 @@ def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
         if not exp.treatment:
             raise ConfigError("experiment.treatment", {}, "needs at least one intervention; allowed: "
                               + ", ".join(_intervention_names()))
-        for name in exp.treatment:
+        for name, params in exp.treatment.items():
             if name in base.interventions:
                 raise ConfigError(f"experiment.treatment.{name}", name,
                                   "is already switched on for every community in interventions")
+            if params.schedule.start > base.steps:
+                raise ConfigError(f"experiment.treatment.{name}.schedule.start", params.schedule.start,
+                                  f"must be <= steps ({base.steps}): counted from the first treated week, "
+                                  "it would never act")
+            if name == "street_office_training" and exp.interference.enabled:
+                raise ConfigError(f"experiment.treatment.{name}", name, "is the district training of "
+                                  "experiment.interference: set it there, or switch interference off")
         if exp.truth.potential_outcomes == "assigned" and exp.truth.replications > 0:
             raise ConfigError("experiment.truth.replications", exp.truth.replications,
                               "must be 0 with truth.potential_outcomes=assigned: re-drawn assignments need "
@@ -230,6 +256,7 @@ def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
         if sum(h.weight for h in exp.population.housing.values()) <= 0:
             raise ConfigError("experiment.population.housing", {k: h.weight for k, h in exp.population.housing.items()},
                               "at least one housing type needs weight > 0")
+    _check_interference(exp)
     if exp.n_sites > exp.n_units:
         key = exp.limits().sites_key
         raise ConfigError(key, exp.n_sites, f"must be <= {exp.limits().units_key} ({exp.n_units})")
@@ -239,6 +266,21 @@ def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
     _check_power(exp, lim)
     if exp.backend == "ray" and importlib.util.find_spec("ray") is None:
         raise ConfigError("experiment.backend", exp.backend, "needs Ray installed (pip install 'ray[default]')")
+
+
+def _check_interference(exp: ExperimentConfig) -> None:
+    i = exp.interference
+    if not i.enabled:
+        return
+    if exp.kind == "poll":
+        raise ConfigError("experiment.interference.enabled", True, "must be false for a poll")
+    if not 1 <= i.district_training_period <= exp.n_periods:
+        raise ConfigError("experiment.interference.district_training_period", i.district_training_period,
+                          f"must be in [1, experiment.n_periods ({exp.n_periods})]")
+    if i.diffusion > 0 and not any(name in exp.treatment for name in TRAINING_PROGRAMMES):
+        raise ConfigError("experiment.interference.diffusion", i.diffusion,
+                          "needs a training programme in experiment.treatment to diffuse ("
+                          + ", ".join(TRAINING_PROGRAMMES) + "), or diffusion: 0")
 
 
 def _check_power(exp: ExperimentConfig, lim: Limits) -> None:

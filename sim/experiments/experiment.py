@@ -29,21 +29,21 @@ import sim
 from sim.atomic import publish, staged
 from sim.progress import ProgressLine
 from sim.config import ModelConfig, as_plain, validate_config
-from sim.experiments.config import ExperimentConfig, validate_experiment
+from sim.experiments.config import RANKS, ExperimentConfig, validate_experiment
 from sim.experiments.designs import Design, UnitTable
 from sim.experiments.estimators import ESTIMANDS, ESTIMATORS, Context, event_study, randomization_inference
-from sim.experiments.measurement import period_start_step
 from sim.experiments.poll import Poll
-from sim.experiments.population import Community, attributes_frame, draw_population, treated_config
+from sim.experiments.arms import PURE, arm_label, arm_programmes, arms_of, possible_arms
+from sim.experiments.population import Community, arm_config, attributes_frame, draw_population
 from sim.experiments.power import power_analysis
 from sim.experiments.heterogeneity import community_effects
 from sim.experiments.heterogeneity import fit as heterogeneity_fit
 from sim.experiments.runner import run_communities
 from sim.experiments.seeds import generator
 from sim.experiments.truth import (OutcomeSource, PotentialOutcomes, operating_characteristics, replicate,
-                                   true_effect, true_event_effects)
+                                   spillover, true_effect, true_event_effects)
 
-OUTPUT_FILES = ("effects.csv", "event_study.csv", "replications.csv", "power.csv", "mde.csv",
+OUTPUT_FILES = ("effects.csv", "event_study.csv", "interference.csv", "replications.csv", "power.csv", "mde.csv",
                 "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet", "event_study.png",
                 "estimates_vs_truth.png", "replications.png", "power_curve.png", "heterogeneity.png",
                 "report.html")
@@ -56,7 +56,7 @@ class Plan:
     exp: ExperimentConfig
     base: ModelConfig
     communities: list[Community] = field(default_factory=list)
-    configs: dict[tuple[int, int], ModelConfig] = field(default_factory=dict)  # (unit, start) -> config
+    configs: dict[tuple[int, int], ModelConfig] = field(default_factory=dict)  # (unit, arm) -> config
 
     @property
     def seed(self) -> int:
@@ -64,11 +64,24 @@ class Plan:
 
     @property
     def measures(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.exp.outcomes, self.exp.pretest]))
+        """What each run measures: the outcomes and the pre-test, a rank by the measure it ranks."""
+        return tuple(dict.fromkeys(RANKS.get(o, o) for o in [*self.exp.outcomes, self.exp.pretest]))
+
+    @property
+    def ranks(self) -> tuple[str, ...]:
+        return tuple(o for o in dict.fromkeys([*self.exp.outcomes, self.exp.pretest]) if o in RANKS)
+
+    @property
+    def site(self) -> np.ndarray:
+        return np.array([c.site for c in self.communities])
 
     def starts(self) -> list[int]:
         """0-based first treated periods any design (or its power analysis) uses."""
         return sorted({p for d in self.exp.designs.values() for p in d.start_periods()})
+
+    def arms(self) -> list[int]:
+        """Every arm a community may be run in (:mod:`sim.experiments.arms`), the pure control first."""
+        return possible_arms(self.exp, self.starts())
 
 
 @dataclass
@@ -93,6 +106,7 @@ class Results:
     mde: pd.DataFrame | None = None
     heterogeneity: pd.DataFrame | None = None  # each community's true effect and covariates
     heterogeneity_fit: pd.DataFrame | None = None
+    interference: pd.DataFrame | None = None  # direct and spillover effects per design and outcome
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -104,10 +118,10 @@ def prepare(base_raw: dict, exp_raw: dict | None) -> Plan:
     plan = Plan(exp, base)
     if exp.kind == "communities":
         plan.communities = draw_population(exp, base, plan.seed)
-        for c in plan.communities:
-            plan.configs[(c.unit, -1)] = treated_config(c, exp, None)
-            for p in plan.starts():
-                plan.configs[(c.unit, p)] = treated_config(c, exp, period_start_step(p, base.steps, exp.n_periods))
+        for arm in plan.arms():
+            programmes = arm_programmes(arm, exp, base.steps)
+            for c in plan.communities:
+                plan.configs[(c.unit, arm)] = arm_config(c, exp, programmes, arm_label(arm))
     return plan
 
 
@@ -128,11 +142,13 @@ def simulate(plan: Plan, progress: TextIO | None = None) -> tuple[OutcomeSource,
     if exp.kind == "poll":
         poll = Poll(exp, plan.base, plan.seed)
         return poll, assign(plan, poll), 0
-    po = PotentialOutcomes(plan.measures, exp.n_units, exp.n_periods)
-    untreated = [(c.unit, -1) for c in plan.communities]
+    site = plan.site
+    po = PotentialOutcomes(plan.measures, exp.n_units, exp.n_periods, plan.ranks,
+                           lambda first: arms_of(first, site, exp))
+    untreated = [(c.unit, PURE) for c in plan.communities]
     if exp.truth.potential_outcomes == "all":
-        _run(plan, untreated + [(c.unit, p) for p in plan.starts() for c in plan.communities], po, progress,
-             "community runs (every community in every arm)")
+        _run(plan, untreated + [(c.unit, a) for a in plan.arms() if a != PURE for c in plan.communities], po,
+             progress, "community runs (every community in every arm)")
         return po, assign(plan, po), len(plan.configs)
     _run(plan, untreated, po, progress, "untreated community runs")
     arms = assign(plan, po)
@@ -161,13 +177,17 @@ def assign(plan: Plan, source: OutcomeSource) -> dict[str, Arm]:
 def analyse(plan: Plan, source: OutcomeSource, arms: dict[str, Arm]) -> Results:
     exp = plan.exp
     y0 = source.untreated()
-    effects, events, panels, means = [], [], [], []
+    effects, events, panels, means, interference = [], [], [], [], []
     for kind, arm in arms.items():
         observed = source.observed(arm.first)
         n_treated = int((arm.first >= 0).sum())
         for outcome in exp.outcomes:
             y = observed[outcome]
             means += _arm_means(kind, outcome, arm, y, y0[outcome])
+            if exp.kind == "communities" and exp.interference.enabled:
+                exposure = arms_of(arm.first, plan.site, exp)
+                interference.append({"design": kind, "outcome": outcome,
+                                     **spillover(y, y0[outcome], arm.first, exposure, arm.ctx.post)})
             for name in exp.estimators:
                 if name == "randomization_inference":
                     rng = generator(plan.seed, "randomization", kind, outcome)
@@ -189,11 +209,12 @@ def analyse(plan: Plan, source: OutcomeSource, arms: dict[str, Arm]) -> Results:
                                "true_effect": truth_e.get(e, np.nan)})
         panels.append(_panel(plan, arm, observed, y0))
     results = Results(pd.DataFrame(effects), pd.DataFrame(events), pd.concat(panels, ignore_index=True),
-                      pd.DataFrame(means))
+                      pd.DataFrame(means), interference=pd.DataFrame(interference) if interference else None)
     _replications(plan, source, arms, results)
     _power(plan, source, arms, results)
     if exp.kind == "communities":
-        results.heterogeneity = community_effects(source, plan.communities, exp.outcomes, exp.n_periods - 1)
+        own = [o for o in exp.outcomes if o not in RANKS]  # a rank moves with every other community's run
+        results.heterogeneity = community_effects(source, plan.communities, own, exp.n_periods - 1)
         results.heterogeneity_fit = heterogeneity_fit(results.heterogeneity)
     return results
 
@@ -274,6 +295,8 @@ def write_outputs(plan: Plan, results: Results, outdir: Path, seconds: float) ->
     with staged(outdir) as tmp:
         results.effects.to_csv(tmp / "effects.csv", index=False)
         results.events.to_csv(tmp / "event_study.csv", index=False)
+        if results.interference is not None:
+            results.interference.to_csv(tmp / "interference.csv", index=False)
         if results.operating is not None:
             results.operating.to_csv(tmp / "replications.csv", index=False)
         if results.power is not None:

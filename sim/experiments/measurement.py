@@ -16,6 +16,8 @@ measures, with their units, are the ``period`` indicators of :mod:`sim.indicator
                        (a Gulou indicator)
 ``self_governance``    how far up Arnstein's ladder residents have reached, at the period's end:
                        (mean highest rung - 1) / 7, in [0, 1]
+``self_governance_index``  the degree of self-governance as Gulou's evaluation measured it: the mean of
+                       five of its indicators, each in [0, 1] (:func:`self_governance_index`)
 ``proposals``          proposals sent to officials in the period, per 1,000 residents
 ``organisations``      public-good self-organisations, at the period's end
 ``leader_share``       share of the between-group variance of group outcomes (members' final mean
@@ -74,6 +76,49 @@ def ladder_index(ts: pd.DataFrame) -> np.ndarray:
 
 def proposals_per_thousand(model: CommunityModel, ts: pd.DataFrame, period: np.ndarray, n_periods: int):
     return _per_period(ts["proposals"].to_numpy(float), period, n_periods, "sum") * 1000 / model.state.n
+
+
+def self_governance_index(model: CommunityModel, ts: pd.DataFrame, period: np.ndarray, n_periods: int) -> np.ndarray:
+    """Mean of five of Gulou's evaluation indicators per period, each in [0, 1] (a component with
+    nothing to measure in a period is left out of the mean):
+
+    1. the share of residents who have attended at least one meeting, at the period's end;
+    2. residents' proposals: the share of the period's new issues raised by a resident (a leader's
+       courtyard proposal, a deliberation day's chair);
+    3. third-party members on the council: 1 if an elected council with local-unit members or
+       supervisors sits by the period's end, else 0;
+    4. chat groups with deliberation: the share of courtyards whose chat group deliberated (an
+       online attendee on an online-mode deliberation day) in the period;
+    5. every issue answered: the share of the period's decided issues decided at rung 5 or above
+       (officials adopted the proposal at least in part, or an elected council decided).
+    """
+    from sim.ladder import Rung
+
+    steps = model.config.steps
+    parts = np.full((5, n_periods), np.nan)
+    parts[0] = _per_period(ts["ever_attended_share"].to_numpy(float), period, n_periods, "last")
+    issues = list(model.issues.values())
+    if issues:
+        p = period_of_step(np.array([i.arisen_step for i in issues]), steps, n_periods)
+        raised = np.array([i.raised_by >= 0 for i in issues], dtype=float)
+        counts = np.bincount(p, minlength=n_periods)
+        with np.errstate(invalid="ignore"):
+            parts[1] = np.where(counts > 0, np.bincount(p, weights=raised, minlength=n_periods) / np.maximum(counts, 1), np.nan)
+    council = next((iv for iv in model.interventions if iv.name == "deliberation_council"), None)
+    parts[2] = 0.0
+    if council is not None and council.council is not None and (council.council.local_units or council.params.supervisors):
+        parts[2, period_of_step(np.array([council.council.elected_step]), steps, n_periods)[0]:] = 1.0
+    reached = [set() for _ in range(n_periods)]
+    for step, courtyards in model.chat_groups:
+        reached[period_of_step(np.array([step]), steps, n_periods)[0]].update(courtyards.tolist())
+    parts[3] = [len(r) / model.n_courtyards for r in reached]
+    if model.decisions:
+        d_step, d_rung = np.array(model.decisions).T
+        p = period_of_step(d_step, steps, n_periods)
+        counts = np.bincount(p, minlength=n_periods)
+        answered = np.bincount(p, weights=(d_rung >= Rung.PLACATION).astype(float), minlength=n_periods)
+        parts[4] = np.where(counts > 0, answered / np.maximum(counts, 1), np.nan)
+    return np.nanmean(parts, axis=0)  # components 3 and 4 are never missing
 
 
 def chaired_groups(model: CommunityModel, n_periods: int) -> pd.DataFrame:

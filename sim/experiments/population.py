@@ -12,7 +12,8 @@ and gets its own model seed, so it is the same community in every arm and whatev
 * baseline trust = base trust_mean + shift_h + N(0, trust_sd); capacity = base + shift_h;
 * years of top-down discussion meetings y = max(0, N(mean, sd) + shift_h): each year costs
   cadres ``topdown_openness_per_year`` of openness and residents ``topdown_efficacy_per_year``
-  of efficacy (the hardest communities to move in Gulou);
+  of efficacy, and y is the community's ``officials.legacy_years``, whose weight pulls cadres'
+  practice back after any change (:mod:`sim.entrenchment`; the hardest communities to move in Gulou);
 * cadres' age a ~ N(mean, sd) in [25, 65] and openness = base + N(0, openness_sd)
   - topdown_openness_per_year y - openness_per_decade_older (a - 45)/10 (young secretaries
   and directors moved fastest);
@@ -97,7 +98,7 @@ def draw_population(exp: ExperimentConfig, base: ModelConfig, seed: int) -> list
             online_elderly=_clip(c.online_elderly + online, 0, 1), trust_mean=trust,
             capacity_mean=_clip(c.capacity_mean + h.capacity_shift),
             efficacy_mean=_clip(c.efficacy_mean - pop.topdown_efficacy_per_year * years))
-        cfg["officials"].update(openness=openness, responsiveness=responsiveness)
+        cfg["officials"].update(openness=openness, responsiveness=responsiveness, legacy_years=float(years))
         if h.ties_within_courtyard is not None:
             cfg["network"]["courtyard"]["ties_within_courtyard"] = h.ties_within_courtyard
         out.append(Community(i, int(site[i]), housing, cfg["seed"], size, elderly, float(online), trust,
@@ -105,19 +106,11 @@ def draw_population(exp: ExperimentConfig, base: ModelConfig, seed: int) -> list
     return out
 
 
-def treated_config(community: Community, exp: ExperimentConfig, start_step: int | None) -> ModelConfig:
-    """The community's validated model config, with the treatment bundle from ``start_step``
-    (its schedule counted from that step: schedule.start 1 is the first treated step), or
-    untreated for ``None``. A config the model refuses is reported under the experiment's key."""
-    cfg = {**community.config, "interventions": dict(community.config["interventions"])}
-    if start_step is not None:
-        for name, params in exp.treatment.items():
-            p = dataclasses.asdict(params)
-            s = p["schedule"]
-            s["start"] = start_step + s["start"] - 1
-            if s["end"] is not None:
-                s["end"] = start_step + s["end"] - 1
-            cfg["interventions"][name] = p
+def arm_config(community: Community, exp: ExperimentConfig, programmes: dict[str, dict], label: str) -> ModelConfig:
+    """The community's validated model config with ``programmes`` (name -> params, from
+    :func:`sim.experiments.arms.arm_programmes`) added. A config the model refuses is reported
+    under the experiment's key, with the community and the arm."""
+    cfg = {**community.config, "interventions": {**community.config["interventions"], **programmes}}
     try:
         return validate_config(cfg)
     except ConfigError as error:
@@ -126,7 +119,7 @@ def treated_config(community: Community, exp: ExperimentConfig, start_step: int 
             if key.startswith(f"interventions.{name}"):
                 key = "experiment.treatment" + key.removeprefix("interventions")
         raise ConfigError(key, error.value, f"{error.allowed} (community {community.unit} of the population, "
-                                            f"{community.n_residents} residents, treated from step {start_step})") from None
+                                            f"{community.n_residents} residents, {label})") from None
 
 
 def attributes_frame(communities: list[Community]) -> pd.DataFrame:

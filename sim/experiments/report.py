@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from sim.experiments.config import RANKS
 from sim.indicators import PERIOD, unit_of
 
 TRUTH_COLOUR, ESTIMATE_COLOUR = "#c0392b", "#1f4e79"
@@ -34,6 +35,8 @@ POLL_UNITS = {"opinion": "scale 0-1", "support": "share of participants", "singl
 
 def outcome_unit(outcome: str) -> str:
     """The unit of an experiment outcome: a measure's (sim.indicators) or a poll answer's."""
+    if outcome in RANKS:
+        return "rank among the communities (1 = highest)"
     found = unit_of(outcome, PERIOD)
     answers = [unit for answer, unit in POLL_UNITS.items() if outcome.startswith(answer + "_")]
     return found or (answers[0] if answers else "outcome units")
@@ -176,6 +179,13 @@ def write_report(outdir: Path, plan, results) -> Path:
     parts.append("<h2>Outcome means by arm</h2><p>pre_test: the period before treatment; post_test: the last "
                  "period; post_test_untreated: the same units' counterfactual runs.</p>")
     parts.append(_table(results.means))
+    if results.interference is not None:
+        parts.append("<h2>Interference: direct and spillover effects</h2><p>At the post-test, against a "
+                     "district where nobody is treated: the direct effect on the treated, the spillover on "
+                     "the controls (with and without a treated community in their street office), and their "
+                     "difference, which an estimator assuming no interference targets. Its bias against the "
+                     "direct effect is the spillover on the controls it compares with.</p>")
+        parts.append(_table(results.interference))
     parts.append("<h2>Event study</h2><p>Group-time effects aggregated by periods since treatment "
                  "(Callaway &amp; Sant'Anna 2021), base period -1, with the true effect by event time.</p>")
     event_study_figure(results.events, outdir / "event_study.png")

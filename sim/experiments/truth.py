@@ -19,11 +19,14 @@ Cooper, Coppock & Humphreys 2019).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
+from sim.experiments.config import RANKS
 from sim.experiments.designs import Design, UnitTable
 from sim.experiments.estimators import ESTIMANDS, ESTIMATORS, Context, treated_panel
 
@@ -39,41 +42,58 @@ class OutcomeSource(Protocol):
 
 
 class PotentialOutcomes:
-    """Outcome panels of simulated communities, per arm (first treated period, -1 untreated)."""
+    """Outcome panels of simulated communities, per arm (:mod:`sim.experiments.arms`: the first
+    treated period, or a control arm; ``PURE`` = -1 is the untreated counterfactual).
 
-    def __init__(self, outcomes: tuple[str, ...], n_units: int, n_periods: int):
+    ``arm_of`` maps an assignment (first treated period per unit, -1 control) to each unit's arm:
+    the identity without interference. ``ranks`` are outcomes computed from the observed panel of
+    all units together (:data:`sim.experiments.config.RANKS`): in each period, 1 for the highest
+    value of the ranked measure, ties sharing their mean rank."""
+
+    def __init__(self, outcomes: tuple[str, ...], n_units: int, n_periods: int, ranks: tuple[str, ...] = (),
+                 arm_of: Callable[[np.ndarray], np.ndarray] | None = None):
         self.outcomes, self.n_units, self.n_periods = outcomes, n_units, n_periods
+        self.ranks = ranks
+        self.arm_of = arm_of or (lambda first: first)
         self.panels: dict[int, dict[str, np.ndarray]] = {}
         self.ran: dict[int, np.ndarray] = {}
 
-    def add(self, unit: int, start: int, measures: dict[str, np.ndarray]) -> None:
-        if start not in self.panels:
-            self.panels[start] = {o: np.full((self.n_units, self.n_periods), np.nan) for o in self.outcomes}
-            self.ran[start] = np.zeros(self.n_units, dtype=bool)
+    def add(self, unit: int, arm: int, measures: dict[str, np.ndarray]) -> None:
+        if arm not in self.panels:
+            self.panels[arm] = {o: np.full((self.n_units, self.n_periods), np.nan) for o in self.outcomes}
+            self.ran[arm] = np.zeros(self.n_units, dtype=bool)
         for o in self.outcomes:
-            self.panels[start][o][unit] = measures[o]
-        self.ran[start][unit] = True
+            self.panels[arm][o][unit] = measures[o]
+        self.ran[arm][unit] = True
 
     def has(self, first: np.ndarray) -> bool:
-        return all(start in self.ran and self.ran[start][first == start].all() for start in np.unique(first))
+        arms = self.arm_of(first)
+        return all(a in self.ran and self.ran[a][arms == a].all() for a in np.unique(arms))
 
     def missing(self, first: np.ndarray) -> list[tuple[int, int]]:
-        """(unit, start) pairs the assignment needs that were not run."""
-        return [(int(i), int(first[i])) for i in range(self.n_units)
-                if first[i] not in self.ran or not self.ran[int(first[i])][i]]
+        """(unit, arm) pairs the assignment needs that were not run."""
+        arms = self.arm_of(first)
+        return [(int(i), int(arms[i])) for i in range(self.n_units)
+                if arms[i] not in self.ran or not self.ran[int(arms[i])][i]]
+
+    def _with_ranks(self, panels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        for name in self.ranks:
+            panels[name] = rankdata(-panels[RANKS[name]], axis=0, nan_policy="omit")
+        return panels
 
     def untreated(self) -> dict[str, np.ndarray]:
-        return self.panels[-1]
+        return self._with_ranks(dict(self.panels[-1]))
 
     def observed(self, first: np.ndarray) -> dict[str, np.ndarray]:
+        arms = self.arm_of(first)
         out = {}
         for o in self.outcomes:
             y = np.empty((self.n_units, self.n_periods))
-            for start in np.unique(first):
-                rows = first == start
-                y[rows] = self.panels[int(start)][o][rows]
+            for arm in np.unique(arms):
+                rows = arms == arm
+                y[rows] = self.panels[int(arm)][o][rows]
             out[o] = y
-        return out
+        return self._with_ranks(out)
 
 
 def true_effect(estimand: str, y: np.ndarray, y0: np.ndarray, first: np.ndarray, post: int) -> float:
@@ -86,6 +106,29 @@ def true_effect(estimand: str, y: np.ndarray, y0: np.ndarray, first: np.ndarray,
         values = effect[treated_panel(first, y.shape[1]) == 1]
     values = values[np.isfinite(values)]
     return float(values.mean()) if len(values) else float("nan")
+
+
+def spillover(y: np.ndarray, y0: np.ndarray, first: np.ndarray, arms: np.ndarray, post: int) -> dict:
+    """Under interference, at the post-test, against the district where nobody is treated (y0):
+    the direct effect on the treated, the spillover on the controls (all of them, those whose
+    street office has a treated community and the others), and the difference between the two,
+    which is what comparing treated and controls estimates when they are otherwise alike."""
+    from sim.experiments.arms import DIFFUSED
+
+    effect = y[:, post] - y0[:, post]
+    treated, control = (first >= 0) & (first <= post), first < 0
+    exposed = control & (arms <= DIFFUSED)
+
+    def mean(mask):
+        values = effect[mask]
+        values = values[np.isfinite(values)]
+        return float(values.mean()) if len(values) else float("nan")
+
+    direct, on_controls = mean(treated), mean(control)
+    return {"direct_effect": direct, "spillover_on_controls": on_controls,
+            "spillover_with_treated_neighbours": mean(exposed), "controls_with_treated_neighbours": int(exposed.sum()),
+            "spillover_without": mean(control & ~exposed), "controls_without": int((control & ~exposed).sum()),
+            "direct_minus_spillover": direct - on_controls}
 
 
 def true_event_effects(y: np.ndarray, y0: np.ndarray, first: np.ndarray) -> dict[int, float]:

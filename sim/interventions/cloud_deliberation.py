@@ -26,9 +26,9 @@ import numpy as np
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig
 from sim.schema import param
 from sim.provenance import assumed
+from sim.modes import ONLINE_MODES
 from sim.state import AgeGroup
 
-ONLINE_MODES = ("cloud", "panoramic")
 
 
 @dataclass

@@ -3,11 +3,15 @@ re-position", 2008-2019). Every number of the rules is a parameter:
 
 * **Residents' groups** are blocks of ``courtyards_per_group`` consecutive courtyards. Each elects
   a residents'-group council of at least ``group_council_min`` members (5). Residents are ranked
-  by standing = interest + capacity + 1 (if a leader) + N(0, ``election_noise``), the vote of their
+  by standing = interest + capacity + 1 (if a leader) + ``incumbent_standing`` x e (if a member of
+  the legacy meeting, e its entrenchment, :mod:`sim.entrenchment`: the appointed "mass base" of
+  long-running discussion meetings is hard to unseat) + N(0, ``election_noise``), the vote of their
   neighbours; a group council is its top max(``group_council_min``, the group's seats) residents.
 * **Community council** of S = max(``council_size``, ``seats_per_group`` x G + k) seats, G groups,
   k = min(``cadre_seats``, n_cadres). Cadres hold c = min(k, floor(``cadre_share_max`` x S)) seats,
-  at most half. Of the S - c resident seats every group gets ``seats_per_group`` (2), the rest go
+  at most half; ``local_unit_seats`` more seats go to local units (驻区单位: schools, firms, agencies
+  of the area; third-party members, present at every sitting), counted in S. Of the S - c - u
+  resident seats every group gets ``seats_per_group`` (2), the rest go
   to groups in proportion to their residents (largest remainder; never more than a group has
   residents), each filled by the group council's highest-standing members.
   The resident members replace ``model.council_member``, so ``deliberation.mode=council`` meets
@@ -16,7 +20,9 @@ re-position", 2008-2019). Every number of the rules is a parameter:
   and the residents' committee table the ``cadre_items`` oldest open issues, community-wide first;
   a **petition** tables an open issue when at least ``petition_min`` (10) residents holding it sign
   (each signs with probability ``signing_rate`` x interest x stake); a council member tables their
-  own open issue with probability ``tabling_rate``.
+  own open issue with probability ``tabling_rate``. With ``party_review`` every item not tabled by
+  the cadres goes through the party organisation's review first and stays on the agenda with
+  probability = the mean openness of the cadres on the council.
 * **Sitting**: resident members attend as on a deliberation day with the duty of an elected
   office, r = ``member_duty`` in the participation formula (a council-mode representative has
   r = 1; :func:`sim.interventions.procedures.take_part`, cost factor ``sitting_cost``); a cadre
@@ -26,17 +32,19 @@ re-position", 2008-2019). Every number of the rules is a parameter:
   none): a member votes yes with probability 1 - |own view - motion| (resident members' view: their
   opinion on the issue, Beta(2, 2) if it is not theirs; cadres': the officials' view). Under a
   **secret ballot** everyone votes their view; under an open ballot each resident member votes with
-  the present cadres' majority with probability ``open_ballot_conformity``. An item **passes**
-  with yes > ``pass_share`` x S, more than half of the members due to attend, not of those present.
+  the present cadres' majority with probability ``open_ballot_conformity``; a local unit votes as a
+  resident member without a stake. An item **passes** with yes >= ``pass_share`` x S: at least half
+  (半数以上) of the members due to attend, not of those present.
 * **Results** are published (touched residents read them with probability = interest, rung 3) and
-  carried out by the residents' committee: a passed motion is executed, a rejected one is not, so
-  the issue is decided by the residents' body. Its rung is that of an adopted proposal at the
-  retained power of the official in charge (:func:`sim.ladder.meeting_rungs`: 5 placation while
-  cadres keep >= ``officials.partnership_threshold``, 6 partnership, 7 delegated power); present
-  members reach it, petitioners reach rung 4 (consultation). Members learn (payoff 1 if the
-  outcome went their way, else 0), touched residents learn at ``attitudes.informed_weight``
-  (payoff 1 if passed, else 0); procedure quality is 1 under a secret ballot, 0.5 under an open one
-  (Olken 2010).
+  carried out by the residents' committee: a rejected motion is not executed; a passed one is,
+  except that it lapses with probability ``unsupervised_lapse`` x 0.5^``supervisors`` (supervisors,
+  监事, check that decisions are carried out). The issue is decided by an elected residents' body
+  within its remit, under the party's review of the agenda: shared power, rung 6 (partnership), or
+  7 (delegated power) when the official in charge keeps less than ``officials.delegation_threshold``;
+  present members reach it, petitioners reach rung 4 (consultation). Members learn (payoff 1 if what
+  happened is what they voted for, a lapsed item counting as not passed, else 0), touched residents learn at
+  ``attitudes.informed_weight`` (payoff 1 if a motion was carried out, else 0); procedure quality is
+  1 under a secret ballot, 0.5 under an open one (Olken 2010).
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ from sim.habit import record_attendance
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig
 from sim.interventions.procedures import publish, raise_rungs, take_part
 from sim.issues import close_issue
-from sim.ladder import Response, Rung, meeting_rungs
+from sim.ladder import Rung
 from sim.response import official_in_charge
 from sim.schema import ConfigError, param, probability
 from sim.provenance import assumed, case
@@ -83,7 +91,12 @@ class DeliberationCouncilParams(InterventionParams):
     sitting_cost: float = param(1.0, lo=0.0, doc="time cost of a sitting relative to a meeting", source=assumed("a sitting costs as much as a meeting"))
     member_duty: float = param(3.0, lo=0.0, doc="an elected member's duty (r of the participation formula)", source=assumed("the duty of office outweighs a resident's duty several times"))
     quorum: float = probability(0.8, "share of members who must be present", source=case("chengdu.quorum"))
-    pass_share: float = probability(0.5, "an item passes with more yes votes than this share of members", source=case("chengdu.pass_share", note="the code passes an item with yes > half of the members, the case with at least half"))
+    pass_share: float = probability(0.5, "an item passes with at least this share of members voting yes", source=case("chengdu.pass_share", note="半数以上, conventionally read as at least half of the members due to attend"))
+    party_review: bool = param(True, doc="items not tabled by cadres pass the party organisation's review first", source=case("chengdu.party_review"))
+    local_unit_seats: int = param(0, lo=0, doc="seats of local units (third-party members)", source=assumed("the case names local units among council members, not how many; none unless set"))
+    supervisors: int = param(0, lo=0, doc="supervisors checking that decisions are carried out", source=assumed("optional (Yishanjun added 2, gulou.supervisors); none unless set"))
+    unsupervised_lapse: float = probability(0.2, "chance a passed item is not carried out without supervisors", source=assumed("not measured"))
+    incumbent_standing: float = param(1.0, lo=0.0, doc="standing of a legacy meeting's member at entrenchment 1", source=assumed("Gulou: the deeper the legacy meetings' mass base, the harder to change; size is a guess"))
     secret_ballot: bool = param(True, doc="members vote unseen", source=case("chengdu.secret_ballot"))
     open_ballot_conformity: float = probability(0.5, "open ballot: chance to vote with the cadres", source=assumed("only used when the ballot is open; not measured"))
 
@@ -101,10 +114,10 @@ def quorate(present: int, members: int, quorum: float) -> bool:
 
 def tally(yes: int, present: int, members: int, quorum: float, pass_share: float) -> str:
     """The decision rule: no quorum decides nothing; otherwise the item passes with
-    yes > pass_share x members (members due to attend, not those present)."""
+    yes >= pass_share x members (members due to attend, not those present)."""
     if not quorate(present, members, quorum):
         return INQUORATE
-    return PASSED if yes > pass_share * members + 1e-9 else REJECTED
+    return PASSED if yes >= pass_share * members - 1e-9 else REJECTED
 
 
 def apportion(seats: int, population: np.ndarray, floor: int) -> np.ndarray:
@@ -139,13 +152,14 @@ class Item:
 class Council:
     members: np.ndarray  # resident rows
     cadres: list  # Official agents holding seats
+    local_units: int  # seats of local units (third-party members)
     groups: int
     group_council_members: int
     elected_step: int
 
     @property
     def size(self) -> int:
-        return len(self.members) + len(self.cadres)
+        return len(self.members) + len(self.cadres) + self.local_units
 
 
 class DeliberationCouncil(Intervention):
@@ -160,7 +174,8 @@ class DeliberationCouncil(Intervention):
         super().__init__(params)
         self.council: Council | None = None
         self.counts = {"elections": 0, "sittings": 0, "inquorate": 0, "items_cadres": 0,
-                       "items_petition": 0, "items_member": 0, "passed": 0, "rejected": 0}
+                       "items_petition": 0, "items_member": 0, "items_dropped_in_review": 0, "passed": 0,
+                       "rejected": 0, "lapsed": 0}
         self.present_shares: list[float] = []
         self.items: list[Item] = []  # every item voted on
 
@@ -170,19 +185,20 @@ class DeliberationCouncil(Intervention):
         group = s.courtyard // p.courtyards_per_group
         n_groups = int(group.max()) + 1
         population = np.bincount(group, minlength=n_groups)
-        standing = s.interest + s.capacity + s.is_leader + p.election_noise * self.streams.normal("election", np.arange(s.n))
+        standing = (s.interest + s.capacity + s.is_leader + p.incumbent_standing * model.entrenchment * model.legacy_member
+                    + p.election_noise * self.streams.normal("election", np.arange(s.n)))
         n_cadres = min(p.cadre_seats, len(model.cadres))
-        size = max(p.council_size, p.seats_per_group * n_groups + n_cadres)
+        size = max(p.council_size, p.seats_per_group * n_groups + n_cadres + p.local_unit_seats)
         cadre_seats = min(n_cadres, int(np.floor(p.cadre_share_max * size + 1e-9)))
-        seats = apportion(size - cadre_seats, population, p.seats_per_group)
+        seats = apportion(size - cadre_seats - p.local_unit_seats, population, p.seats_per_group)
         members, group_council = [], 0
         for g in range(n_groups):
             rows = np.flatnonzero(group == g)
             ranked = rows[np.argsort(-standing[rows], kind="stable")]
             group_council += min(len(rows), max(p.group_council_min, int(seats[g])))
             members.append(ranked[: seats[g]])
-        council = Council(np.sort(np.concatenate(members)), list(model.cadres[:cadre_seats]), n_groups,
-                          group_council, model.steps)
+        council = Council(np.sort(np.concatenate(members)), list(model.cadres[:cadre_seats]), p.local_unit_seats,
+                          n_groups, group_council, model.steps)
         model.council_member = np.zeros(s.n, dtype=bool)
         model.council_member[council.members] = True
         self.counts["elections"] += 1
@@ -213,6 +229,12 @@ class DeliberationCouncil(Intervention):
             if issue_id not in tabled and issue.issue_id in open_ids:
                 items.append((issue, "member", np.zeros(0, dtype=np.int64)))
                 tabled.add(int(issue_id))
+        if p.party_review and self.council.cadres:
+            openness = float(np.mean([o.openness for o in self.council.cadres]))
+            kept = [item for item in items if item[1] == "cadres"
+                    or self.streams.uniform_one("review", item[0].stream_key) < openness]
+            self.counts["items_dropped_in_review"] += len(items) - len(kept)
+            items = kept
         return items[: p.agenda_max]
 
     # -- a sitting --------------------------------------------------------------------------------
@@ -225,7 +247,7 @@ class DeliberationCouncil(Intervention):
         present = take_part(model, c.members, streams=self.streams, cost=p.sitting_cost, represents=p.member_duty)
         busy = self.streams.uniform("cadre_busy", np.arange(len(c.cadres)))
         cadres = [o for o, u in zip(c.cadres, busy) if u >= o.admin_load]
-        n_present = len(present) + len(cadres)
+        n_present = len(present) + len(cadres) + c.local_units
         self.present_shares.append(n_present / c.size)
         record_attendance(s, present, model.steps, model.config.participation)
         if not quorate(n_present, c.size, p.quorum):
@@ -247,13 +269,17 @@ class DeliberationCouncil(Intervention):
         cadre_line = bool(cadre_votes.sum() > len(cadres) / 2) if cadres else None
         if not p.secret_ballot and cadres:
             votes = np.where(streams.uniform("conform", present, key) < p.open_ballot_conformity, cadre_line, votes)
-        yes = int(votes.sum() + cadre_votes.sum())
-        outcome = tally(yes, len(present) + len(cadres), self.council.size, p.quorum, p.pass_share)
-        passed = outcome == PASSED
+        units = self.council.local_units
+        unit_votes = streams.uniform("unit_vote", np.arange(units), key) < 1 - np.abs(
+            streams.beta("unit_view", np.arange(units), 2.0, 2.0, key) - motion)
+        yes = int(votes.sum() + cadre_votes.sum() + unit_votes.sum())
+        outcome = tally(yes, len(present) + len(cadres) + units, self.council.size, p.quorum, p.pass_share)
         self.counts[outcome] += 1
+        lapse = p.unsupervised_lapse * 0.5 ** p.supervisors
+        passed = outcome == PASSED and streams.uniform_one("carried_out", key) >= lapse
+        self.counts["lapsed"] += int(outcome == PASSED and not passed)
         o, cfg = official_in_charge(model, issue), model.config.officials
-        rung = int(meeting_rungs(np.array([Response.ADOPTED]), np.array([False]), np.array([o.power_retained]),
-                                 np.array([False]), cfg.partnership_threshold, cfg.delegation_threshold)[0])
+        rung = int(Rung.DELEGATED_POWER if o.power_retained < cfg.delegation_threshold else Rung.PARTNERSHIP)
         procedure = 1.0 if p.secret_ballot else 0.5
         publish(model, issue.touched, self.streams, key)
         raise_rungs(model, petitioners, Rung.CONSULTATION)
@@ -265,7 +291,7 @@ class DeliberationCouncil(Intervention):
         learn(model, bystanders, np.full(k, float(passed)), np.ones(k), np.full(k, procedure), attended=False)
         close_issue(model, issue, Rung(rung))
         self.items.append(Item(model.steps, issue.issue_id, source, len(petitioners), yes,
-                               len(present) + len(cadres), self.council.size, cadre_line, outcome, rung))
+                               len(present) + len(cadres) + units, self.council.size, cadre_line, outcome, rung))
 
     # -- the programme ------------------------------------------------------------------------------
     def step(self, model: CommunityModel) -> None:
@@ -284,6 +310,8 @@ class DeliberationCouncil(Intervention):
             "members": c.size if c else 0,
             "resident_members": len(c.members) if c else 0,
             "cadre_members": len(c.cadres) if c else 0,
+            "local_unit_members": c.local_units if c else 0,
+            "supervisors": self.params.supervisors,
             "residents_groups": c.groups if c else 0,
             "group_council_members": c.group_council_members if c else 0,
             "mean_present_share": float(np.mean(shares)) if shares else None,
