@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from copy import deepcopy
 
 import mesa
 import numpy as np
@@ -59,7 +60,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         self.config = cfg
         # every rule draws from named streams (common random numbers, sim/streams.py); Mesa's own
         # generator self.rng is left to Mesa and never drawn from by a rule
-        self.streams = Streams(cfg.seed, clock=lambda: self.steps)
+        self.streams = Streams(cfg.seed, clock=self.current_step)
 
         net = build_network(cfg, self.streams.generator("network"))
         self.node_labels = net.labels
@@ -90,7 +91,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         self.decisions: list[tuple[int, int]] = []  # (step, rung) of every decided issue
         self.meetings: Meetings | None = None
         self.attendees = np.zeros(0, dtype=np.int64)
-        self.meeting_log: list[pd.DataFrame] = []
+        self.meeting_log: list[dict[str, np.ndarray]] = []  # one entry per deliberation day
         self.chat_groups: list[tuple[int, np.ndarray]] = []  # (step, courtyards) of online deliberation
         self.is_deliberation_day = False
         self.ladder = ladder_shares(self.state.rung)  # shares of residents by highest rung
@@ -100,11 +101,33 @@ class CommunityModel(LazyResidents, mesa.Model):
         # the deliberation rules in force: a copy of config.deliberation that programmes may change
         # (e.g. switch to cloud mode, raise facilitation); the config itself stays as it was run
         self.deliberation_rules = dataclasses.replace(cfg.deliberation)
-        self.interventions: list[Intervention] = [REGISTRY[name](params)
-                                                  for name, params in cfg.interventions.items()]
-        for intervention in self.interventions:
-            intervention.streams = self.streams.child(intervention.name)
+        self.interventions: list[Intervention] = [self._build(name, params) for name, params in cfg.interventions.items()]
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+
+    def _build(self, name: str, params) -> Intervention:
+        intervention = REGISTRY[name](params)
+        intervention.streams = self.streams.child(intervention.name)
+        return intervention
+
+    def branch(self, config: ModelConfig) -> CommunityModel:
+        """A copy of this run, continued under ``config``: the same config plus programmes that have
+        not started yet (each programme's ``schedule.start`` after the current step). Kept
+        programmes carry their state; added ones start fresh, as they would in a run with them from
+        the start: every draw comes from keyed streams, so the copy continues exactly as that run
+        would (tests/test_branching.py checks it for every programme). Only what a programme tallies
+        for its report before its start is missing in the copy (cloud deliberation's "before" figures)."""
+        if branch_point(self.config, config) <= self.steps:
+            raise ValueError(f"cannot branch at step {self.steps}: the configs differ before it")
+        copy = deepcopy(self)
+        kept = {iv.name: iv for iv in copy.interventions}
+        copy.config = config
+        copy.interventions = [kept[name] if name in self.config.interventions else copy._build(name, params)
+                              for name, params in config.interventions.items()]
+        return copy
+
+    def current_step(self) -> int:
+        """The streams' clock (a method, not a closure, so a model can be copied or pickled)."""
+        return self.steps
 
     # -- set-up -------------------------------------------------------------------------------
     def _choose_initial_leaders(self) -> None:
@@ -222,13 +245,14 @@ class CommunityModel(LazyResidents, mesa.Model):
             close_issue(self, issue, rung)
         np.maximum(s.rung, s.rung_now, out=s.rung)
 
-    def _meeting_rows(self, m: Meetings, r: Responses) -> pd.DataFrame:
-        return pd.DataFrame({
-            "step": self.steps, "issue_id": m.issue_id, "group_size": m.size, "chair": m.chair,
-            "chair_opinion": m.chair_opinion, "initial_mean_opinion": m.initial_mean,
-            "final_mean_opinion": m.final_mean, "chair_distance": m.chair_distance,
-            "steered": m.steered, "response": r.response, "rung": r.rung,
-        })
+    def _meeting_rows(self, m: Meetings, r: Responses) -> dict[str, np.ndarray]:
+        """The day's rows of the meeting log, as columns (the frame is built once, when asked for)."""
+        return {
+            "step": np.full(len(m.issue_id), self.steps, dtype=np.int64), "issue_id": m.issue_id,
+            "group_size": m.size, "chair": m.chair, "chair_opinion": m.chair_opinion,
+            "initial_mean_opinion": m.initial_mean, "final_mean_opinion": m.final_mean,
+            "chair_distance": m.chair_distance, "steered": m.steered, "response": r.response, "rung": r.rung,
+        }
 
     # -- results ------------------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:
@@ -238,6 +262,18 @@ class CommunityModel(LazyResidents, mesa.Model):
 
     def meetings_frame(self) -> pd.DataFrame:
         """One row per discussion group held during the run."""
-        if not self.meeting_log:
-            return self._meeting_rows(Meetings.empty(), Responses.empty())
-        return pd.concat(self.meeting_log, ignore_index=True)
+        days = self.meeting_log or [self._meeting_rows(Meetings.empty(), Responses.empty())]
+        return pd.DataFrame({name: np.concatenate([day[name] for day in days]) for name in days[0]})
+
+
+def branch_point(trunk: ModelConfig, config: ModelConfig) -> int:
+    """The first step on which a run of ``config`` may differ from a run of ``trunk``: the earliest
+    start of a programme ``config`` adds, when that is all that differs (steps + 1 if nothing
+    does); 1 when anything else differs (a parameter, a programme's params, a removed programme)."""
+    same_rest = dataclasses.replace(config, interventions=trunk.interventions) == trunk
+    kept = all(config.interventions.get(name) == params for name, params in trunk.interventions.items())
+    if not (same_rest and kept):
+        return 1
+    added = [p.schedule.start for name, p in config.interventions.items() if name not in trunk.interventions]
+    return min(added, default=config.steps + 1)
+

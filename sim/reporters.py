@@ -146,7 +146,7 @@ def run_total(column: str):
 
 def meeting_groups_total(model, ts: pd.DataFrame) -> int:
     """Discussion groups held over the run (the rows of ``meetings.parquet``), lone members included."""
-    return int(sum(len(frame) for frame in model.meeting_log))
+    return int(sum(len(day["step"]) for day in model.meeting_log))
 
 
 def run_chair_distance(model, ts: pd.DataFrame) -> float | None:

@@ -73,8 +73,17 @@ class ResidentState:
     def __post_init__(self) -> None:
         # who leads has one writer, the Leader role (sim.agents.Leader): rules read a read-only view
         self._leads = np.array(self.is_leader, dtype=bool)
+        self._share_leads()
+
+    def _share_leads(self) -> None:
         self.is_leader = self._leads.view()
         self.is_leader.flags.writeable = False
+
+    def __setstate__(self, state: dict) -> None:
+        """A copied or unpickled state keeps ``is_leader`` a view of the role's array (a plain copy
+        would give two arrays, and a role change would no longer show)."""
+        self.__dict__.update(state)
+        self._share_leads()
 
     def set_leader_role(self, row: int, influence: float | None) -> None:
         """Only :class:`sim.agents.Leader` calls this: ``row`` takes the role with ``influence``, or

@@ -38,7 +38,7 @@ from sim.experiments.population import Community, arm_config, attributes_frame, 
 from sim.experiments.power import power_analysis
 from sim.experiments.heterogeneity import community_effects
 from sim.experiments.heterogeneity import fit as heterogeneity_fit
-from sim.experiments.runner import run_communities
+from sim.experiments.runner import run_arm_groups
 from sim.experiments.seeds import generator
 from sim.experiments.truth import (OutcomeSource, PotentialOutcomes, operating_characteristics, replicate,
                                    spillover, true_effect, true_event_effects)
@@ -127,12 +127,19 @@ def prepare(base_raw: dict, exp_raw: dict | None) -> Plan:
 
 def _run(plan: Plan, keys: list[tuple[int, int]], po: PotentialOutcomes, progress: TextIO | None,
          what: str) -> None:
-    results = run_communities((plan.configs[k] for k in keys), plan.measures, plan.exp.n_periods,
-                              plan.exp.n_jobs, plan.exp.backend)
+    """Run the (unit, arm) pairs, one task per unit: its arms branch off its untreated run
+    (:func:`sim.experiments.runner.run_arms`), and are stored as each unit's task returns."""
+    arms: dict[int, list[int]] = {}
+    for unit, arm in keys:
+        arms.setdefault(unit, []).append(arm)
+    groups = ((plan.configs[(unit, PURE)], [plan.configs[(unit, a)] for a in unit_arms])
+              for unit, unit_arms in arms.items())
+    results = run_arm_groups(groups, plan.measures, plan.exp.n_periods, plan.exp.n_jobs, plan.exp.backend)
     line = ProgressLine(f"experiment {plan.exp.name}", len(keys), what, progress)
-    for (unit, start), measures in zip(keys, results, strict=True):  # stored as each run arrives
-        po.add(unit, start, measures)
-        line.advance()
+    for (unit, unit_arms), measures in zip(arms.items(), results, strict=True):
+        for arm, m in zip(unit_arms, measures, strict=True):
+            po.add(unit, arm, m)
+        line.advance(len(unit_arms))
 
 
 def simulate(plan: Plan, progress: TextIO | None = None) -> tuple[OutcomeSource, dict[str, Arm], int]:
