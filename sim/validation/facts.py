@@ -112,6 +112,30 @@ def _legacy(seed: int) -> dict[str, float]:
     return out
 
 
+GULOU_BUNDLE = ("interventions=[deliberation_training,deliberation_council,deliberation_day,mode_choice,indicator_evaluation]",
+                "interventions.deliberation_training.schedule.start=53", "interventions.deliberation_council.schedule.start=54",
+                "interventions.deliberation_council.local_unit_seats=2", "interventions.deliberation_day.schedule.start=53",
+                "interventions.deliberation_day.mode=null", "interventions.mode_choice.schedule.start=53",
+                "interventions.indicator_evaluation.schedule.start=78")
+LEGACY_YEARS = (5, 25)
+
+
+def _bundle_by_years(seed: int) -> dict[str, float]:
+    out = {}
+    for years in LEGACY_YEARS:
+        base = (LEGACY, f"officials.legacy_years={years}")
+        before, after = m.run_model(arm(*base), seed), m.run_model(arm(*base, *GULOU_BUNDLE), seed)
+        out[f"{years} years: satisfaction effect"] = m.late_satisfaction(after) - m.late_satisfaction(before)
+        out[f"{years} years: self-governance index effect"] = m.self_governance_index(after) - m.self_governance_index(before)
+    return out
+
+
+def _bundle_by_years_check(f: Figures) -> bool:
+    few, many = LEGACY_YEARS
+    return all(np.mean(f[f"{many} years: {what} effect"]) < np.mean(f[f"{few} years: {what} effect"])
+               for what in ("satisfaction", "self-governance index"))
+
+
 def _legacy_check(f: Figures) -> bool:
     return all(np.mean(f[f"legacy: {what} effect"]) < np.mean(f[f"default: {what} effect"])
                for what in ("participation", "highest-rung"))
@@ -222,6 +246,14 @@ FACTS: tuple[Fact, ...] = (
          "residents' mean highest rung, same seed with and without, in the default and the legacy community",
          "effect in the legacy community < effect in the default community, on both; means",
          _legacy, _legacy_check),
+    Fact("legacy_years_slow_the_bundle", "case",
+         "Gulou: the longer the discussion meetings had run (about 15 years where they existed), the harder to change",
+         "effect of the Gulou bundle (deliberation training, reformed council with local units, monthly deliberation "
+         "day, mode choice, indicator evaluation; from week 53) on mean satisfaction over the last 13 weeks and on "
+         "the last quarter's self-governance index, in the legacy community with 5 and with 25 years of legacy "
+         "meetings (officials.legacy_years), same seed with and without",
+         "effect with 25 years < effect with 5 years, on both; means",
+         _bundle_by_years, _bundle_by_years_check),
     Fact("responsive_officials", "literature",
          "Chen, Pan & Xu 2016 (responsiveness); Bendor, Diermeier & Ting 2003 (aspiration learning)",
          "final mean efficacy and trust with officials.responsiveness 0.8 minus 0.2, same seed",

@@ -53,6 +53,18 @@ def mean_highest_rung(model: CommunityModel) -> float:
     return float(model.state.rung.mean())
 
 
+def late_satisfaction(model: CommunityModel, weeks: int = 13) -> float:
+    """Mean residents' satisfaction over the last ``weeks`` weeks."""
+    return float(model.timeseries()["mean_satisfaction"].iloc[-weeks:].mean())
+
+
+def self_governance_index(model: CommunityModel, n_periods: int = 12) -> float:
+    """The last period's self-governance index (:func:`sim.experiments.measurement.self_governance_index`)."""
+    from sim.experiments.measurement import measure
+
+    return float(measure(model, ("self_governance_index",), n_periods)["self_governance_index"][-1])
+
+
 def meetings_total(model: CommunityModel) -> float:
     return float(model.timeseries()["meetings_held"].sum())
 
