@@ -39,15 +39,36 @@ def test_six_steps_run_in_order_by_default():
 
 
 def test_each_step_acts_on_its_own_schedule(make_model):
-    model = make_model(steps=70, interventions={"six_steps": {}})
-    model.run_for(70)
+    model = make_model(steps=82, interventions={"six_steps": {}})
+    model.run_for(82)
     iv = programme(model, "six_steps")
     first = iv.report(model)
-    assert [first[f"{name}_first_week"] for name in STEPS] == [1, 13, 25, 37, 49, 61]
+    assert [first[f"{name}_first_week"] for name in STEPS] == [1, 13, 25, 37, 49, 61, 73]
     weeks = {name: [w for n, w in iv.log if n == name] for name in STEPS}
     assert weeks["activities"] == [1, 3, 5, 7, 9, 11]
     assert weeks["empower"] == [13, 17, 21]
-    assert weeks["platform"] == list(range(61, 71))
+    assert weeks["leverage"] == [61, 65, 69]
+    assert weeks["platform"] == list(range(73, 83))
+
+
+def test_the_leverage_point_is_a_public_affair_the_public_good_groups_take_up(make_model):
+    model = make_model(steps=72, interventions={"six_steps": {"convert": {"chance": 1.0}}})
+    model.run_for(72)
+    iv = programme(model, "six_steps")
+    raised = [i for i in model.issues.values() if i.kind == "elderly_care" and i.raised_by >= 0
+              and i.arisen_step in (61, 65, 69)]
+    assert iv.counts["leverage_points"] == len(raised) >= 1
+    leaders = {o.leader.resident.idx for o in model.organisations() if o.leader is not None}
+    assert all(i.raised_by in leaders for i in raised)
+
+
+def test_a_leverage_point_of_an_unknown_kind_is_refused():
+    from sim.config import validate_config
+    from sim.schema import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        validate_config({"interventions": {"six_steps": {"leverage": {"kind": "moon_landing"}}}})
+    assert err.value.key == "interventions.six_steps.leverage.kind"
 
 
 def test_a_step_can_be_rescheduled(make_model):

@@ -49,7 +49,8 @@ def test_all_programmes_run_combined_in_the_order_listed():
     assert list(summary["interventions"]) == PROGRAMMES
     reports = summary["interventions"]
     assert reports["returning_power"]["cessions"] == 5 and reports["load_relief"]["reliefs"] == 1
-    assert reports["six_steps"]["platform_first_week"] == 61
+    assert reports["six_steps"]["leverage_first_week"] == 61
+    assert reports["six_steps"]["platform_first_week"] is None  # from week 73, after this 70-week run
     assert reports["community_public_fund"]["years"] == 2
 
 
@@ -70,12 +71,18 @@ def test_scenarios_switch_on_the_case_programmes():
         assert set(validate_config(composed(f"scenario={name}")).interventions) == programmes, name
 
 
-def test_most_training_scenario_is_thirty_trainees_measured_before_and_after():
+def test_most_training_scenario_is_one_communitys_share_of_the_course_measured_before_and_after():
     model, summary = run("scenario=most_training")
+    assert model.config.officials.n_cadres == 5  # a community's own cadres, not the course's 20 managers
     report = summary["interventions"]["most_course"]
-    assert (report["trained"], report["cadres_trained"], report["staff_trained"]) == (30, 20, 10)
+    assert (report["trained"], report["cadres_trained"], report["staff_trained"]) == (5, 2, 3)
     assert report["questionnaire_post_mean"] > report["questionnaire_pre_mean"]
     assert report["questionnaire_followup_mean"] < report["questionnaire_post_mean"]
+
+
+def test_jiaxing_has_one_social_worker_per_community():
+    model, summary = run("scenario=jiaxing_three_social")
+    assert summary["interventions"]["three_social_linkage"]["social_workers"] == 1
 
 
 def test_legacy_scenario_is_top_down():

@@ -1,5 +1,9 @@
-"""Community building in six steps (Chengdu, docs/cases.md §Chengdu). Each step has its own schedule; by
-default they run one after another, a quarter each, and the platform stays:
+"""Community building in six steps (Chengdu, docs/cases.md §Chengdu). The case's steps are (1) draw
+residents out with activities and spot active ones, (2) empower them into leaders of
+self-organisations, (3) turn hobby groups public-good, (4) public-spirit education through collective
+action, (5) use a leverage point, (6) build a multi-party platform; here its step 2 is two
+(``empower``, ``organise``). Each has its own schedule; by default they run one after another, a
+quarter each, and the platform stays:
 
 1. ``activities`` (weeks 1-12, every 2 weeks): residents of the target are drawn out by community
    activities, each attending with probability ``attendance`` x interest; attending raises interest
@@ -15,10 +19,14 @@ default they run one after another, a quarter each, and the platform stays:
    members and a leader turns public-good with probability ``chance`` (courtyard self-governance,
    safety, mutual aid, waste sorting).
 5. ``education`` (weeks 49-60, every 4): public-spirit education through the collective action of
-   the public-good groups (on a leverage point such as a public space or services for vulnerable
-   neighbours): members' efficacy += ``efficacy_gain``; each free-rider member becomes a
+   the public-good groups: members' efficacy += ``efficacy_gain``; each free-rider member becomes a
    conditional cooperator with probability ``cooperation_shift`` (Fischbacher, Gächter & Fehr 2001).
-6. ``platform`` (from week 61): a multi-party deliberation platform with community compacts. While
+6. ``leverage`` (weeks 61-72, every 4): a leverage point (the case's six kinds: services for
+   vulnerable groups, managing a public affair, public space, environment, local economy, culture):
+   when no issue of ``kind`` is open, the community puts one on its agenda, raised by the leader of
+   the largest public-good group, and the public-good groups' members take it up as their own
+   (stake 1), so they come to deliberate it.
+7. ``platform`` (from week 73): a multi-party deliberation platform with community compacts. While
    in force, facilitation in meetings is at least ``facilitation`` (moderation by the compact's
    rules; ``model.deliberation_rules.facilitation``, back to the configured value after it ends);
    when it opens, cadres' and the street office's openness rise to at least ``openness``.
@@ -35,10 +43,12 @@ import numpy as np
 
 from sim.agents import Leader, Organisation, Purpose
 from sim.interventions.base import Intervention, InterventionParams, ScheduleConfig, TargetConfig, select_target
+from sim.issues import raise_issue
 from sim.leadership import promote
 from sim.schema import ConfigError, param, probability
 from sim.provenance import assumed
 from sim.state import CooperationType
+from sim.streams import fold
 
 # the source of several parameters below
 STEPS_GUESS = assumed("the case gives the six steps in order, not their timing or effects")
@@ -82,13 +92,19 @@ class EducationStep:
 
 
 @dataclass
+class LeverageStep:
+    schedule: ScheduleConfig = param(ScheduleConfig(start=61, end=72, period=4), source=STEPS_GUESS)
+    kind: str = param("elderly_care", doc="issue kind of the leverage point (issues.kinds)", source=assumed("services for vulnerable groups, the first of the case's six kinds of leverage point"))
+
+
+@dataclass
 class PlatformStep:
-    schedule: ScheduleConfig = param(ScheduleConfig(start=61), source=STEPS_GUESS)
+    schedule: ScheduleConfig = param(ScheduleConfig(start=73), source=STEPS_GUESS)
     facilitation: float = probability(0.8, "least facilitation in meetings while in force", source=STEPS_GUESS)
     openness: float = probability(0.7, "least openness of officials once it opens", source=STEPS_GUESS)
 
 
-STEPS = ("activities", "empower", "organise", "convert", "education", "platform")
+STEPS = ("activities", "empower", "organise", "convert", "education", "leverage", "platform")
 
 
 @dataclass
@@ -99,10 +115,14 @@ class SixStepsParams(InterventionParams):
     organise: OrganiseStep = param(OrganiseStep())
     convert: ConvertStep = param(ConvertStep())
     education: EducationStep = param(EducationStep())
+    leverage: LeverageStep = param(LeverageStep())
     platform: PlatformStep = param(PlatformStep())
 
     def check(self, key, cfg) -> None:
         super().check(key, cfg)
+        if self.leverage.kind not in cfg.issues.kinds:
+            raise ConfigError(f"{key}.leverage.kind", self.leverage.kind, "allowed: the issue kinds "
+                              + ", ".join(cfg.issues.kinds))
         for name in STEPS:
             s = getattr(self, name).schedule
             if s.end is not None and s.end < s.start:
@@ -112,8 +132,8 @@ class SixStepsParams(InterventionParams):
 class SixSteps(Intervention):
     name = "six_steps"
     label = {"en": "Community building in six steps", "zh": "社区营造六步法"}
-    about = {"en": "Activities, empowered leaders, self-organisations, public-good groups, public spirit, a platform",
-             "zh": "活动、赋能骨干、自组织、公益转型、公共精神、协商平台"}
+    about = {"en": "Activities, empowered leaders, self-organisations, public-good groups, public spirit, a leverage point, a platform",
+             "zh": "活动、赋能骨干、自组织、公益转型、公共精神、撬动点、协商平台"}
     Params = SixStepsParams
     allowed_targets = ("all", "courtyards")
 
@@ -123,7 +143,8 @@ class SixSteps(Intervention):
         self.empowered: list[Leader] = []
         self.log: list[tuple[str, int]] = []  # (step, week) each time a step acts
         self.counts = {"attendances": 0, "spotted": 0, "leaders_empowered": 0, "organisations_founded": 0,
-                       "organisations_converted": 0, "members_educated": 0, "cooperators_gained": 0}
+                       "organisations_converted": 0, "members_educated": 0, "cooperators_gained": 0,
+                       "leverage_points": 0}
         self.platform_open = False
 
     def step(self, model) -> None:
@@ -199,6 +220,19 @@ class SixSteps(Intervention):
         s.cooperation[shift] = CooperationType.CONDITIONAL_COOPERATOR
         self.counts["members_educated"] += len(members)
         self.counts["cooperators_gained"] += len(shift)
+
+    def leverage(self, model, rows: np.ndarray) -> None:
+        kind, s = self.params.leverage.kind, model.state
+        groups = [o for o in model.organisations() if o.purpose is Purpose.PUBLIC_GOOD and o.leader is not None]
+        if not groups or any(i.kind == kind for i in model.open_issues()):
+            return
+        largest = max(groups, key=lambda o: (len(o.members), -o.org_id))
+        issue = raise_issue(model, kind, stream_key=fold(model.steps, "leverage"),
+                            courtyards=np.array([largest.courtyard]))
+        issue.raised_by = int(largest.leader.resident.idx)
+        members = issue.touched[model.public_good_member()[issue.touched]]
+        s.stake[members] = 1.0
+        self.counts["leverage_points"] += 1
 
     def open_platform(self, model) -> None:
         if self.platform_open:
