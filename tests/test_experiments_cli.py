@@ -81,7 +81,7 @@ def test_an_unknown_experiment_is_refused(run_sim, tmp_path):
 @pytest.mark.parametrize("name, designs, outcomes, estimators, units, periods, replications, communities, interference", [
     ("gulou", 5, 3, 5, 118, 12, False, True, True),
     ("sao_tome", 2, 2, 3, 56, 2, True, True, False),
-    ("new_haven", 3, 5, 3, 320, 2, True, False, False),
+    ("new_haven", 3, 5, 3, 1032, 2, True, False, False),
 ])
 def test_the_scenarios_run_and_their_reports_render(run_sim, tmp_path, name, designs, outcomes, estimators, units,
                                                     periods, replications, communities, interference):

@@ -197,7 +197,7 @@ def poll_and_assignment():
     base, exp = composed("new_haven")
     exp = validate_experiment(exp, validate_config(base))
     poll = Poll(exp, validate_config(base), 42)
-    first = np.where(np.random.default_rng(0).permutation(320) < 160, 1, -1)
+    first = np.where(np.random.default_rng(0).permutation(1032) < 516, 1, -1)
     return poll, first
 
 
@@ -232,7 +232,7 @@ def test_poll_groups_are_random_but_fixed_by_who_is_treated(poll_and_assignment)
     poll, first = poll_and_assignment
     treated = np.flatnonzero(first >= 0)
     group = poll.groups(treated)
-    assert np.bincount(group).tolist() == [10] * 16
+    assert np.bincount(group).tolist() == [33] * 4 + [32] * 12  # 516 deliberators in 16 balanced groups
     np.testing.assert_array_equal(group, poll.groups(treated.copy()))
     assert not np.array_equal(group, poll.groups(treated[::-1].copy()))
 
