@@ -12,8 +12,8 @@ Figures are wall-clock seconds (``time.perf_counter``), Python imports excluded:
   ``sim experiment=NAME`` does after composing the config;
 * ``seconds_simulation``: every community run on ``n_jobs`` processes, worker start-up included
   (gulou as shipped: the 118 communities of ~2,000 residents for 156 weeks untreated, plus the
-  treated runs the five designs' draws need; with ``experiment.truth.potential_outcomes=all``
-  every community in every arm, 354 runs);
+  runs the five designs' draws need, 415; with ``experiment.truth.potential_outcomes=all``
+  every community in every arm, 708 runs, each community's arms branching off its untreated run);
 * ``seconds_analysis``: estimators, randomization inference, re-drawn assignments, power;
 * ``seconds_report``: figures and report.html.
 
