@@ -12,7 +12,7 @@ from sim.calibration.targets import SUMMARY_STATISTICS, TIMESERIES_STATISTICS
 from sim.calibration.uncertain import INDICATORS as POSTERIOR_INDICATORS
 from sim.outputs import format_summary
 from sim.compare import INDICATORS as COMPARED
-from sim.experiments.config import ExperimentConfig
+from sim.experiments.config import RANKS, ExperimentConfig
 from sim.indicators import INDICATORS, MEASURES, PERIOD, REPORTERS, RUN, SUMMARY, WEEK, indicator, of_scope
 from sim.ladder import Rung
 from sim.outputs import summarise
@@ -34,7 +34,8 @@ def test_the_outputs_are_exactly_the_registry(make_model):
     assert list(model.timeseries().columns) == ["step", *REPORTERS]
     summary = summarise(model)
     assert set(summary) == IDENTITY | set(SUMMARY)
-    assert set(MEASURES) == set(of_scope(PERIOD)) and ExperimentConfig().outcome_names() == tuple(MEASURES)
+    # an experiment's outcomes: every period indicator, and the ranks computed across communities
+    assert set(MEASURES) == set(of_scope(PERIOD)) and ExperimentConfig().outcome_names() == (*MEASURES, *RANKS)
 
 
 def test_other_lists_name_registered_indicators_only():
