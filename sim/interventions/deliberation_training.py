@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.interventions.base import InterventionParams, ScheduleConfig, Target, TargetConfig
-from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, add_to_trainees
+from sim.interventions.empowerment_training import EmpowermentTraining
 from sim.provenance import TRAINING_GAIN, assumed
 from sim.schema import ConfigError, param, probability
 
@@ -68,14 +68,8 @@ class DeliberationTraining(EmpowermentTraining):
         cadres = model.cadres if p.cadres is None else model.cadres[: p.cadres]
         for rows, officials, gain in ((np.zeros(0, dtype=np.int64), list(cadres), (p.openness_gain, p.responsiveness_gain)),
                                       (activists(model, p.activists), [], (p.efficacy_gain, p.capacity_gain))):
-            if not officials and not len(rows):
-                continue
-            cohort = Cohort(model.steps, rows, officials, pre=np.zeros(0))
-            cohort.pre = self.questionnaire(model, cohort)
-            cohort.gains = add_to_trainees(model, cohort, np.tile(gain, (len(cohort.pre), 1)))
-            cohort.initial_gain = float(cohort.gains.sum())
-            cohort.post = self.questionnaire(model, cohort)
-            self.cohorts.append(cohort)
+            if officials or len(rows):
+                self.train(model, rows, officials, gain)
 
     def report(self, model) -> dict:
         out = super().report(model)

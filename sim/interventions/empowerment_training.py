@@ -101,13 +101,19 @@ class EmpowermentTraining(Intervention):
 
     def apply(self, model, target: Target) -> None:
         p = self.params
-        cohort = Cohort(model.steps, target.rows, target.officials, pre=np.zeros(0))
-        cohort.pre = self.questionnaire(model, cohort)
         gain = (p.openness_gain, p.responsiveness_gain) if target.officials else (p.efficacy_gain, p.capacity_gain)
+        self.train(model, target.rows, target.officials, gain)
+
+    def train(self, model, rows: np.ndarray, officials: list, gain: tuple[float, float]) -> Cohort:
+        """One course for ``rows`` (residents) or ``officials``: questionnaire, the two gains
+        (clipped to 1), questionnaire again; the cohort is kept so its gains fade."""
+        cohort = Cohort(model.steps, rows, officials, pre=np.zeros(0))
+        cohort.pre = self.questionnaire(model, cohort)
         cohort.gains = add_to_trainees(model, cohort, np.tile(gain, (len(cohort.pre), 1)))
         cohort.initial_gain = float(cohort.gains.sum())
         cohort.post = self.questionnaire(model, cohort)
         self.cohorts.append(cohort)
+        return cohort
 
     def trainee_rows(self) -> np.ndarray:
         """Rows of every resident trained so far (officials excluded)."""

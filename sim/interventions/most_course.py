@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.agents import Purpose
 from sim.interventions.base import InterventionParams, ScheduleConfig, Target, TargetConfig
-from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, add_to_trainees, latent_scores
+from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, latent_scores
 from sim.schema import ConfigError, param, probability
 from sim.provenance import TRAINING_GAIN, assumed, case
 
@@ -84,14 +84,9 @@ class MostCourse(EmpowermentTraining):
                 ("staff", organisation_staff(model, p.organisation_staff), [], (p.efficacy_gain, p.capacity_gain))):
             if not officials and not len(rows):
                 continue
-            cohort = Cohort(model.steps, rows, officials, pre=np.zeros(0))
-            cohort.pre = self.questionnaire(model, cohort)
-            cohort.gains = add_to_trainees(model, cohort, np.tile(gain, (len(cohort.pre), 1)))
-            cohort.initial_gain = float(cohort.gains.sum())
-            cohort.post = self.questionnaire(model, cohort)
+            cohort = self.train(model, rows, officials, gain)
             latent = latent_scores(model, cohort).mean(axis=1)
             self.observed[group].append(self.measurement("observed").random(len(latent)) < latent)
-            self.cohorts.append(cohort)
             self.groups[group].append(cohort)
 
     def report(self, model) -> dict:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.interventions.base import InterventionParams, ScheduleConfig, Target, TargetConfig
-from sim.interventions.empowerment_training import Cohort, EmpowermentTraining, add_to_trainees
+from sim.interventions.empowerment_training import EmpowermentTraining
 from sim.provenance import TRAINING_GAIN, assumed
 from sim.schema import param, probability
 
@@ -40,10 +40,5 @@ class StreetOfficeTraining(EmpowermentTraining):
     allowed_targets = ("all",)
 
     def apply(self, model, target: Target) -> None:
-        p = self.params
-        cohort = Cohort(model.steps, np.zeros(0, dtype=np.int64), [model.street_office], pre=np.zeros(0))
-        cohort.pre = self.questionnaire(model, cohort)
-        cohort.gains = add_to_trainees(model, cohort, np.array([[p.openness_gain, p.responsiveness_gain]]))
-        cohort.initial_gain = float(cohort.gains.sum())
-        cohort.post = self.questionnaire(model, cohort)
-        self.cohorts.append(cohort)
+        self.train(model, np.zeros(0, dtype=np.int64), [model.street_office],
+                   (self.params.openness_gain, self.params.responsiveness_gain))
