@@ -141,6 +141,12 @@ def test_periods_sites_and_truth_must_be_consistent():
             "experiment.truth.replications")
     refused("new_haven", lambda b, e: e.update(n_periods=3), "experiment.n_periods")
     refused("new_haven", lambda b, e: e.update(treatment={"empowerment_training": {}}), "experiment.treatment")
+    refused("new_haven", lambda b, e: e["poll"].update(treated_issue="parking"), "experiment.poll.treated_issue")
+    refused("new_haven", lambda b, e: e["poll"].update(n_groups=1), "experiment.poll.n_groups")
+    refused("new_haven", lambda b, e: e["poll"].update(design="fishbowl"), "experiment.poll.design")
+    refused("new_haven", lambda b, e: (e["poll"].update(issues={"airport": {"salience": 0.8}}, treated_issue="airport"),
+                                       e.update(outcomes=["opinion_airport"], pretest="opinion_airport"),
+                                       e["power"].update(outcome="opinion_airport")), "experiment.poll.design")
 
 
 def test_bad_base_config_is_refused_under_its_own_key():

@@ -190,19 +190,28 @@ def test_leader_measures_read_the_meetings(make_model):
 
 
 # -- the deliberative poll ----------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def poll_and_assignment():
+def poll_for(design):
     from tests.test_experiments_config import composed
 
-    base, exp = composed("new_haven")
+    base, exp = composed("new_haven", f"experiment.poll.design={design}")
     exp = validate_experiment(exp, validate_config(base))
     poll = Poll(exp, validate_config(base), 42)
     first = np.where(np.random.default_rng(0).permutation(1032) < 516, 1, -1)
     return poll, first
 
 
-def test_poll_opinion_moves_more_on_the_low_salience_issue(poll_and_assignment):
-    poll, first = poll_and_assignment
+@pytest.fixture(scope="module")
+def poll_and_assignment():
+    return poll_for("groups_by_issue")
+
+
+@pytest.fixture(scope="module")
+def deliberate_or_not():
+    return poll_for("deliberate_or_not")
+
+
+def test_poll_opinion_moves_more_on_the_low_salience_issue(deliberate_or_not):
+    poll, first = deliberate_or_not
     y, y0 = poll.observed(first), poll.untreated()
     treated = first >= 0
     move = {issue: np.abs(y[f"opinion_{issue}"][treated, 1] - y0[f"opinion_{issue}"][treated, 1]).mean()
@@ -215,8 +224,8 @@ def test_poll_opinion_moves_more_on_the_low_salience_issue(poll_and_assignment):
         np.testing.assert_array_equal(y[name][~treated], y0[name][~treated])
 
 
-def test_poll_deliberation_makes_rankings_more_single_peaked(poll_and_assignment):
-    poll, first = poll_and_assignment
+def test_poll_deliberation_makes_rankings_more_single_peaked(deliberate_or_not):
+    poll, first = deliberate_or_not
     y = poll.observed(first)
     treated = first >= 0
     gain = {}
@@ -228,13 +237,30 @@ def test_poll_deliberation_makes_rankings_more_single_peaked(poll_and_assignment
     assert gain["revenue_sharing"] > gain["airport"] >= 0
 
 
-def test_poll_groups_are_random_but_fixed_by_who_is_treated(poll_and_assignment):
+def test_in_groups_by_issue_everybody_is_briefed_and_each_half_discusses_one_issue(poll_and_assignment):
+    poll, first = poll_and_assignment
+    y, y0 = poll.observed(first), poll.untreated()
+    treated = first >= 0
+    for name in ("opinion_revenue_sharing", "single_peaked_revenue_sharing"):  # the treated issue:
+        np.testing.assert_array_equal(y[name][~treated], y0[name][~treated])  # controls only briefed
+    briefed = y["opinion_revenue_sharing"][~treated]
+    assert np.mean(briefed[:, 1] - briefed[:, 0]) < -0.1  # the briefing reached the controls too
+    sp = y["single_peaked_revenue_sharing"]
+    np.testing.assert_array_equal(sp[~treated, 1], sp[~treated, 0])  # reading does not reorder rankings
+    assert sp[treated, 1].mean() - sp[treated, 0].mean() > 0.1  # discussing does
+    sp = y["single_peaked_airport"]  # and the other way round on the other issue
+    np.testing.assert_array_equal(sp[treated, 1], sp[treated, 0])
+    assert sp[~treated, 1].mean() > sp[~treated, 0].mean()
+
+
+def test_poll_groups_are_random_but_fixed_by_who_is_in_them(poll_and_assignment):
     poll, first = poll_and_assignment
     treated = np.flatnonzero(first >= 0)
-    group = poll.groups(treated)
-    assert np.bincount(group).tolist() == [33] * 4 + [32] * 12  # 516 deliberators in 16 balanced groups
-    np.testing.assert_array_equal(group, poll.groups(treated.copy()))
-    assert not np.array_equal(group, poll.groups(treated[::-1].copy()))
+    group = poll.groups(treated, 8)
+    assert np.bincount(group).tolist() == [65] * 4 + [64] * 4  # 516 on revenue sharing in 8 balanced groups
+    np.testing.assert_array_equal(group, poll.groups(treated.copy(), 8))
+    assert not np.array_equal(group, poll.groups(treated[::-1].copy(), 8))
+    assert np.bincount(poll.groups(treated[:5], 8)).tolist() == [3, 2]  # never a group of one
 
 
 def test_single_peaked_rankings():
@@ -253,8 +279,11 @@ def test_poll_experiment_estimates_against_its_truth():
     results = analyse(plan, source, arms)
     assert runs == 0
     row = results.effects.set_index(["design", "outcome", "estimator"])
-    key = ("complete", "opinion_revenue_sharing", "difference_in_differences")
-    assert row.loc[key, "true_effect"] < -0.1
+    # everybody read the briefing: the effect is the discussion's. Averaging with neutral moderators
+    # keeps each group's mean view, but lines rankings up with the policy scale
+    assert abs(row.loc[("complete", "opinion_revenue_sharing", "difference_in_differences"), "true_effect"]) < 0.01
+    key = ("complete", "single_peaked_revenue_sharing", "difference_in_differences")
+    assert row.loc[key, "true_effect"] > 0.1
     assert row.loc[key, "covered"]
 
 

@@ -26,6 +26,7 @@ from sim.provenance import TRAINING_GAIN, assumed, case, setting
 HOUSING_GUESS = assumed("illustrative housing types; the shifts are guesses (docs/experiments.md, Population)")
 
 KINDS = ("communities", "poll")
+POLL_DESIGNS = ("groups_by_issue", "deliberate_or_not")
 RANKS = {"satisfaction_rank": "satisfaction"}  # outcome -> the measure ranked among all communities
 BACKENDS = ("loky", "threading", "multiprocessing", "ray")
 
@@ -92,7 +93,12 @@ class PollConfig:
 
     n_participants: int = param(320, lo=4, doc="sampled residents (treated and controls)", source=assumed("a demonstration size; New Haven had 1,032 (new_haven.residents)"))
     n_towns: int = param(15, lo=1, doc="towns the participants come from (sites)", source=case("new_haven.towns"))
-    n_groups: int = param(16, lo=1, doc="discussion groups the treated are dealt to at random", source=case("new_haven.groups"))
+    design: str = param("groups_by_issue", choices=POLL_DESIGNS,
+                        doc="groups_by_issue: everybody is briefed on every issue and deliberates in a group on one issue, "
+                            "the treated on treated_issue, the others on the rest; deliberate_or_not: the treated deliberate on "
+                            "every issue, the others are only surveyed", source=case("new_haven.groups_per_issue"))
+    n_groups: int = param(16, lo=1, doc="discussion groups, dealt at random (groups_by_issue: half on the treated issue)", source=case("new_haven.groups"))
+    treated_issue: str = param("revenue_sharing", doc="groups_by_issue: the issue the treated groups discuss (a key of issues)", source=setting("which of New Haven's two halves is called treated"))
     n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale", source=assumed("enough options for single-peakedness to be tested (List et al. 2013)"))
     briefing_weight: float = probability(0.7, "pull of the briefing at salience 0", source=assumed("low-salience views move a lot (Farrar et al. 2010); size is a guess"))
     ranking_noise: float = param(0.25, lo=0.0, doc="sd of considerations off the policy dimension", source=assumed("not measured"))
@@ -226,6 +232,16 @@ def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
             raise ConfigError("experiment.n_periods", exp.n_periods, "must be 2 for a poll: before and after")
         if not exp.poll.issues:
             raise ConfigError("experiment.poll.issues", {}, "needs at least one issue")
+        if exp.poll.design == "groups_by_issue":
+            if exp.poll.treated_issue not in exp.poll.issues:
+                raise ConfigError("experiment.poll.treated_issue", exp.poll.treated_issue,
+                                  "allowed: " + ", ".join(exp.poll.issues))
+            if len(exp.poll.issues) < 2:
+                raise ConfigError("experiment.poll.design", exp.poll.design,
+                                  "needs two issues or more (the controls discuss the others); or deliberate_or_not")
+            if exp.poll.n_groups < 2:
+                raise ConfigError("experiment.poll.n_groups", exp.poll.n_groups,
+                                  "must be at least 2 with groups_by_issue (treated and control groups)")
         if exp.treatment:
             raise ConfigError("experiment.treatment", list(exp.treatment),
                               "must be empty for a poll: the treatment is deliberating")

@@ -8,16 +8,25 @@ eta_ijk ~ N(0, ranking_noise). Their utility for option k is u_ijk = -|a_k - x_i
 ranking of the options is *single-peaked* on the scale when it rises to one peak and falls after
 it (Black 1948; List, Luskin, Fishkin & McLean 2013).
 
-Treated participants are dealt at random to ``n_groups`` groups (fewer if there are fewer than
-two per group) with neutral moderators (no chair), then, per issue:
+Everybody is surveyed before (wave 0) and after (wave 1). Two designs (``design``):
+
+* ``groups_by_issue`` (New Haven's own, Farrar et al. 2010): everybody reads the briefing on every
+  issue; the treated are dealt at random to ``n_groups // 2`` groups that discuss
+  ``treated_issue``, the others to the remaining groups that discuss the other issues. The effect
+  on ``treated_issue`` is that of discussion beyond the briefing.
+* ``deliberate_or_not``: the treated are briefed and discuss every issue in ``n_groups`` groups;
+  the others are only surveyed. The effect is briefing and discussion together.
+
+Groups are balanced and have neutral moderators (no chair); fewer groups are formed if there would
+be fewer than two members per group. Per issue, for those briefed and those discussing it:
 
 1. briefing: x <- x + briefing_weight (1 - salience) (informed_view - x);
 2. discussion: :func:`sim.deliberation.discuss`, the model's Friedkin-Johnsen / Hegselmann-Krause
    averaging, on the view and on every consideration, with susceptibility scaled by
    (1 - salience).
 
-Controls are surveyed twice without deliberating. Answers carry survey noise, drawn once per
-participant and wave, so a participant's untreated and treated answers share it.
+Answers carry survey noise, drawn once per participant and wave, so a participant's untreated and
+treated answers share it.
 
 What is assumed, not derived: that firm views on a salient issue move less (the (1 - salience)
 scaling) and that a balanced briefing points to ``informed_view`` (Farrar et al. 2010 report large
@@ -78,15 +87,15 @@ class Poll:
     def untreated(self) -> dict[str, np.ndarray]:
         return self.observed(np.full(len(self.town), -1))
 
-    def groups(self, treated: np.ndarray) -> np.ndarray:
-        """Random, balanced groups for the treated, from a stream keyed by who is treated (the same
-        participants always get the same groups)."""
-        n_treated = len(treated)
-        n_groups = max(1, min(self.cfg.n_groups, n_treated // 2))
-        key = zlib.crc32(np.asarray(treated, dtype=np.int64).tobytes())
-        order = generator(self.seed, "poll", "groups", key).permutation(n_treated)
-        group = np.empty(n_treated, dtype=np.int64)
-        group[order] = np.arange(n_treated) % n_groups
+    def groups(self, members: np.ndarray, n_groups: int) -> np.ndarray:
+        """Random, balanced groups, from a stream keyed by who is in them (the same participants
+        always get the same groups)."""
+        n = len(members)
+        n_groups = max(1, min(n_groups, n // 2))
+        key = zlib.crc32(np.asarray(members, dtype=np.int64).tobytes())
+        order = generator(self.seed, "poll", "groups", key).permutation(n)
+        group = np.empty(n, dtype=np.int64)
+        group[order] = np.arange(n) % n_groups
         return group
 
     def discuss(self, values: np.ndarray, group: np.ndarray, spec: PollIssue) -> np.ndarray:
@@ -96,19 +105,31 @@ class Poll:
         nobody = np.zeros(len(values), dtype=bool)
         return discuss(values, np.zeros(len(values)), group, nobody, int(group.max()) + 1, cfg)[0]
 
+    def plan(self, treated: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per issue: who is briefed, who discusses it, and their groups (indices into those who
+        discuss)."""
+        cfg, everybody = self.cfg, np.arange(len(self.town))
+        if cfg.design == "deliberate_or_not":
+            group = self.groups(treated, cfg.n_groups)
+            return {issue: (treated, treated, group) for issue in cfg.issues}
+        controls = np.setdiff1d(everybody, treated)
+        half = cfg.n_groups // 2
+        sides = {True: (treated, self.groups(treated, half)),
+                 False: (controls, self.groups(controls, cfg.n_groups - half))}
+        return {issue: (everybody, *sides[issue == cfg.treated_issue]) for issue in cfg.issues}
+
     def observed(self, first: np.ndarray) -> dict[str, np.ndarray]:
-        treated = np.flatnonzero(first >= 0)
-        group = self.groups(treated) if len(treated) else np.zeros(0, dtype=np.int64)
         out = {}
-        for issue, spec in self.cfg.issues.items():
+        for issue, (briefed, discussing, group) in self.plan(np.flatnonzero(first >= 0)).items():
+            spec = self.cfg.issues[issue]
             view = np.repeat(self.view[issue][:, None], 2, axis=1)
             cons = np.repeat(self.considerations[issue][:, :, None], 2, axis=2)
-            if len(treated):
-                x = self.view[issue][treated]
-                x = x + self.cfg.briefing_weight * (1 - spec.salience) * (spec.informed_view - x)
-                view[treated, 1] = self.discuss(x, group, spec)
+            x = self.view[issue][briefed]
+            view[briefed, 1] = x + self.cfg.briefing_weight * (1 - spec.salience) * (spec.informed_view - x)
+            if len(discussing):
+                view[discussing, 1] = self.discuss(view[discussing, 1], group, spec)
                 for k in range(self.cfg.n_alternatives):
-                    cons[treated, k, 1] = self.discuss(self.considerations[issue][treated, k], group, spec)
+                    cons[discussing, k, 1] = self.discuss(self.considerations[issue][discussing, k], group, spec)
             reported = np.clip(view + self.noise[issue], 0, 1)
             utility = -np.abs(self.positions[None, :, None] - view[:, None, :]) + cons
             out[f"opinion_{issue}"] = reported
