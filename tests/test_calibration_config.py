@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +69,14 @@ def test_settings_and_missing_pieces_refused(targets):
         prepare(BASE, {**calibrate(targets), "population_size": 1})
     with pytest.raises(ConfigError, match="calibrate.popsize"):
         prepare(BASE, {**calibrate(targets), "popsize": 10})
+    with pytest.raises(ConfigError, match="calibrate.backend"):
+        prepare(BASE, {**calibrate(targets), "backend": "dask"})
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ray") is not None, reason="Ray is installed here")
+def test_ray_backend_without_ray_is_refused(targets):
+    with pytest.raises(ConfigError, match="calibrate.backend = 'ray'.*needs Ray installed"):
+        prepare(BASE, {**calibrate(targets), "backend": "ray"})
 
 
 @pytest.mark.parametrize("rows, message", [

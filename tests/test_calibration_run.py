@@ -6,6 +6,7 @@ one process so that it is reproducible) is shared by the tests of this file."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -187,3 +188,22 @@ def test_experiment_over_posterior_draws(calibrated, tmp_path):
     first = pd.read_csv(out / "draw_000" / "effects.csv")
     second = pd.read_csv(out / "draw_001" / "effects.csv")
     assert not np.allclose(first["estimate"], second["estimate"])  # the draws differ
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs Ray (the ray extra)")
+def test_ray_backend_runs_the_same_calibration(calibrated, tmp_path):
+    import ray
+
+    plan, _, summary = calibrated
+    ray.init(num_cpus=2, log_to_driver=False)
+    try:
+        on_ray = prepare(BASE, settings(Path(plan.settings.targets), backend="ray"))
+        history = run_abc(on_ray, tmp_path)
+        ray_summary = write_outputs(on_ray, history, tmp_path, 0.0)
+    finally:
+        ray.shutdown()
+    assert ray_summary["generations"] >= 2
+    for name, truth in TRUE.items():
+        p = ray_summary["parameters"][name]
+        assert p["q05"] <= truth <= p["q95"], (name, p)

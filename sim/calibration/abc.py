@@ -89,11 +89,26 @@ def observed(plan: CalibrationPlan) -> dict[str, float]:
     return {t.name: t.value for t in plan.targets}
 
 
+def _ray_map():
+    """``map`` of a Ray pool with one worker per CPU of the cluster (RAY_ADDRESS if set, else a
+    local Ray started here)."""
+    import ray
+    from ray.util.multiprocessing import Pool
+
+    if not ray.is_initialized():
+        ray.init(address=os.environ.get("RAY_ADDRESS"), log_to_driver=False)
+    return Pool().map
+
+
 def _sampler(plan: CalibrationPlan) -> pyabc.sampler.Sampler:
     n = plan.settings.n_jobs
     n = (os.cpu_count() or 1) if n == -1 else n
-    sampler = (pyabc.sampler.SingleCoreSampler() if n == 1
-               else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n))
+    if plan.settings.backend == "ray":  # proposals in batches over the cluster's workers
+        sampler = pyabc.sampler.MappingSampler(map_=_ray_map())
+    elif n == 1:
+        sampler = pyabc.sampler.SingleCoreSampler()
+    else:
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=n)
     sampler.show_progress = plan.settings.progress
     return sampler
 

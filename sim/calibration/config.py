@@ -9,6 +9,7 @@ truncated to it. ``low`` and ``high`` default to the key's allowed range in :mod
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -45,6 +46,9 @@ class CalibrateConfig:
     min_acceptance_rate: float = probability(0.01, "stop once fewer of the proposals are accepted", source=setting("ABC-SMC stopping rule"))
     max_simulations: int | None = param(None, lo=1, doc="stop after this many simulations in all (null: no limit)", source=setting("ABC-SMC stopping rule"))
     n_jobs: int = param(-1, lo=-1, doc="processes (-1: every core; 1: one process, reproducible)", source=setting("parallel processes"))
+    backend: str = param("multicore", choices=("multicore", "ray"),
+                         doc="multicore: n_jobs processes on this machine; ray: every CPU of the Ray cluster (RAY_ADDRESS, or a local one)",
+                         source=setting("where the simulations run"))
     posterior_predictive: int = param(100, lo=1, doc="posterior draws simulated for the predictive check", source=setting("draws for the predictive check"))
     progress: bool = param(True, doc="progress bar and one line per generation on stderr", source=setting("progress display"))
 
@@ -114,6 +118,8 @@ def prepare(base_raw: dict, raw: Mapping[str, Any] | None) -> CalibrationPlan:
     settings = build(CalibrateConfig, raw or {}, "calibrate")
     if not settings.targets:
         raise ConfigError("calibrate.targets", settings.targets, "needs a YAML or CSV file of observed targets")
+    if settings.backend == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError("calibrate.backend", settings.backend, "needs Ray installed (pip install 'ray[default]')")
     if not settings.parameters:
         raise ConfigError("calibrate.parameters", {}, "needs at least one free parameter with its prior")
     targets = read_targets(settings.targets, base.steps)
