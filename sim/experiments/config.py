@@ -96,7 +96,8 @@ class PollConfig:
     design: str = param("groups_by_issue", choices=POLL_DESIGNS,
                         doc="groups_by_issue: everybody is briefed on every issue and deliberates in a group on one issue, "
                             "the treated on treated_issue, the others on the rest; deliberate_or_not: the treated deliberate on "
-                            "every issue, the others are only surveyed", source=case("new_haven.groups_per_issue"))
+                            "every issue, the others are only surveyed", source=case("new_haven.groups_per_issue", rule="8 groups on each issue: groups by issue",
+                                               derive=lambda _: "groups_by_issue"))
     n_groups: int = param(16, lo=1, doc="discussion groups, dealt at random (groups_by_issue: half on the treated issue)", source=case("new_haven.groups"))
     treated_issue: str = param("revenue_sharing", doc="groups_by_issue: the issue the treated groups discuss (a key of issues)", source=setting("which of New Haven's two halves is called treated"))
     n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale", source=assumed("enough options for single-peakedness to be tested (List et al. 2013)"))
