@@ -195,7 +195,7 @@ def test_experiment_over_posterior_draws(calibrated, tmp_path):
 def test_ray_backend_runs_the_same_calibration(calibrated, tmp_path):
     import ray
 
-    plan, _, summary = calibrated
+    plan = calibrated[0]
     ray.init(num_cpus=2, log_to_driver=False)
     try:
         on_ray = prepare(BASE, settings(Path(plan.settings.targets), backend="ray"))

@@ -245,6 +245,7 @@ def test_in_groups_by_issue_everybody_is_briefed_and_each_half_discusses_one_iss
         np.testing.assert_array_equal(y[name][~treated], y0[name][~treated])  # controls only briefed
     briefed = y["opinion_revenue_sharing"][~treated]
     assert np.mean(briefed[:, 1] - briefed[:, 0]) < -0.1  # the briefing reached the controls too
+
     def gain(sp, who):
         return sp[who, 1].mean() - sp[who, 0].mean()
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pyabc
 
+from sim import ray_backend
 from sim.atomic import write_text
 from sim.calibration.config import CalibrationPlan
 from sim.calibration.targets import scaled_distance, simulated_statistics
@@ -89,22 +90,14 @@ def observed(plan: CalibrationPlan) -> dict[str, float]:
     return {t.name: t.value for t in plan.targets}
 
 
-def _ray_map():
-    """``map`` of a Ray pool with one worker per CPU of the cluster (RAY_ADDRESS if set, else a
-    local Ray started here)."""
-    import ray
-    from ray.util.multiprocessing import Pool
-
-    if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS"), log_to_driver=False)
-    return Pool().map
-
-
 def _sampler(plan: CalibrationPlan) -> pyabc.sampler.Sampler:
     n = plan.settings.n_jobs
     n = (os.cpu_count() or 1) if n == -1 else n
     if plan.settings.backend == "ray":  # proposals in batches over the cluster's workers
-        sampler = pyabc.sampler.MappingSampler(map_=_ray_map())
+        ray_backend.connect()
+        from ray.util.multiprocessing import Pool  # one worker per CPU of the cluster
+
+        sampler = pyabc.sampler.MappingSampler(map_=Pool().map)
     elif n == 1:
         sampler = pyabc.sampler.SingleCoreSampler()
     else:

@@ -9,7 +9,6 @@ truncated to it. ``low`` and ``high`` default to the key's allowed range in :mod
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from sim.calibration.targets import Target, read_targets
 from sim.config import ModelConfig, as_plain, validate_config
+from sim import ray_backend
 from sim.schema import ConfigError, build, param, probability
 from sim.provenance import setting
 from sim.sweep.parameters import parameter_range, with_values
@@ -118,8 +118,8 @@ def prepare(base_raw: dict, raw: Mapping[str, Any] | None) -> CalibrationPlan:
     settings = build(CalibrateConfig, raw or {}, "calibrate")
     if not settings.targets:
         raise ConfigError("calibrate.targets", settings.targets, "needs a YAML or CSV file of observed targets")
-    if settings.backend == "ray" and importlib.util.find_spec("ray") is None:
-        raise ConfigError("calibrate.backend", settings.backend, "needs Ray installed (pip install 'ray[default]')")
+    if settings.backend == "ray":
+        ray_backend.require("calibrate.backend", settings.backend)
     if not settings.parameters:
         raise ConfigError("calibrate.parameters", {}, "needs at least one free parameter with its prior")
     targets = read_targets(settings.targets, base.steps)

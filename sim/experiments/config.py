@@ -10,7 +10,6 @@ problem raises :class:`sim.schema.ConfigError` naming the key.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from sim.config import ModelConfig
 from sim.experiments.designs import DESIGN_KINDS, Design, Limits, build_design
 from sim.experiments.estimators import ESTIMATORS, POINT_ESTIMATORS
 from sim import indicators  # a module reference: sim.indicators imports this package
+from sim import ray_backend
 from sim.schema import ConfigError, build, param, probability
 from sim.provenance import TRAINING_GAIN, assumed, case, setting
 
@@ -96,8 +96,9 @@ class PollConfig:
     design: str = param("groups_by_issue", choices=POLL_DESIGNS,
                         doc="groups_by_issue: everybody is briefed on every issue and deliberates in a group on one issue, "
                             "the treated on treated_issue, the others on the rest; deliberate_or_not: the treated deliberate on "
-                            "every issue, the others are only surveyed", source=case("new_haven.groups_per_issue", rule="8 groups on each issue: groups by issue",
-                                               derive=lambda _: "groups_by_issue"))
+                            "every issue, the others are only surveyed", source=case("new_haven.groups_per_issue",
+                                                                            rule="8 groups on each issue: groups by issue",
+                                                                            derive=lambda _: "groups_by_issue"))
     n_groups: int = param(16, lo=1, doc="discussion groups, dealt at random (groups_by_issue: half on the treated issue)", source=case("new_haven.groups"))
     treated_issue: str = param("revenue_sharing", doc="groups_by_issue: the issue the treated groups discuss (a key of issues)", source=setting("which of New Haven's two halves is called treated"))
     n_alternatives: int = param(4, lo=3, doc="policy options per issue, ordered on the scale", source=assumed("enough options for single-peakedness to be tested (List et al. 2013)"))
@@ -281,8 +282,8 @@ def _check(exp: ExperimentConfig, base: ModelConfig) -> None:
     for kind, design in exp.designs.items():
         design.check(f"experiment.designs.{kind}", lim)
     _check_power(exp, lim)
-    if exp.backend == "ray" and importlib.util.find_spec("ray") is None:
-        raise ConfigError("experiment.backend", exp.backend, "needs Ray installed (pip install 'ray[default]')")
+    if exp.backend == "ray":
+        ray_backend.require("experiment.backend", exp.backend)
 
 
 def _check_interference(exp: ExperimentConfig) -> None:

@@ -33,6 +33,7 @@ import numpy as np
 from joblib import Parallel, delayed, parallel_config
 from joblib.parallel import get_active_backend
 
+from sim import ray_backend
 from sim.config import ModelConfig
 from sim.experiments.measurement import measure
 
@@ -101,10 +102,7 @@ def _parallel(function: Callable, tasks: Iterable[tuple], n_jobs: int, backend: 
 
 
 def _ray_results(function: Callable, tasks: Iterable[tuple], n_jobs: int) -> Iterator:
-    import ray
-
-    if not ray.is_initialized():
-        ray.init()
+    ray = ray_backend.connect()
     workers = n_jobs if n_jobs > 0 else max(1, int(ray.cluster_resources().get("CPU", 1)))
     task = ray.remote(num_cpus=1)(function)
     in_flight: deque = deque()
