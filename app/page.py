@@ -32,6 +32,7 @@ import html
 import io
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -65,6 +66,7 @@ run: solara.Reactive[LiveRun | None] = solara.reactive(None)
 player: solara.Reactive[Player | None] = solara.reactive(None)
 play_presses = solara.reactive(0)  # Play/Pause presses handled: the button shows the server's state again
 frame = solara.reactive(0)
+asking_for_frame = threading.RLock()  # held while PlayLoop checks that nobody draws and asks for a frame
 speed = solara.reactive(4)
 seed_note: solara.Reactive[str | None] = solara.reactive(None)  # the text of a refused seed
 seed_text: solara.Reactive[str | None] = solara.reactive(None)  # what the seed field holds; None: the seed
@@ -113,7 +115,8 @@ def stop() -> None:
     p = player.value
     if p is not None:
         p.pause()
-        player.set(None)
+        with asking_for_frame:  # a frame asked for now is drawn by the thread that asked, not by us
+            player.set(None)
 
 
 def restart() -> None:
@@ -157,11 +160,12 @@ def play(until: int | None = None) -> None:
 def set_playing(wanted) -> None:
     """Play or Pause, as the button asks (its state, not a toggle: a second press in flight is harmless).
     After Pause the button turns at once; the final week's picture follows (:func:`PlayLoop`)."""
-    if wanted and player.value is None:
-        play()
-    elif not wanted:
-        stop()
-    play_presses.set(play_presses.value + 1)
+    with asking_for_frame:  # the frames asked for meanwhile are drawn by the threads that asked
+        if wanted and player.value is None:
+            play()
+        elif not wanted:
+            stop()
+        play_presses.set(play_presses.value + 1)
 
 
 def shown_band(live: LiveRun) -> Band | None:
@@ -665,11 +669,18 @@ def PlayLoop(live: LiveRun, rendered):
 
     def next_frame() -> None:
         """Ask for a frame once no thread is drawing: a frame asked for during a drawing is drawn by the
-        thread drawing, which may be the one reading the browser's messages, and a Pause pressed then
-        would wait for it (the check and the ask leave a window of microseconds, not of frames)."""
-        while drawing.locked():
-            time.sleep(0.005)
-        frame.set(frame.value + 1)
+        thread drawing, which may be the one reading the browser's messages. The check and the ask hold
+        :data:`asking_for_frame`, which Pause takes before it redraws the button, so a Pause never draws
+        the frame (it waits at most for a frame under way); a paused player asks for no more frames."""
+        while True:
+            while drawing.locked():
+                time.sleep(0.005)
+            with asking_for_frame:
+                if p is not None and not p.going:
+                    return
+                if not drawing.locked():
+                    frame.set(frame.value + 1)
+                    return
 
     def watch():
         if p is None:

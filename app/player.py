@@ -44,6 +44,11 @@ class Player:
     def playing(self) -> bool:
         return self._thread.is_alive()
 
+    @property
+    def going(self) -> bool:
+        """Playing and not asked to pause."""
+        return self.playing and not self._stop.is_set()
+
     def _loop(self) -> None:
         run = self.run
         while not self._stop.is_set() and run.can_step and run.week < self.until:
