@@ -58,7 +58,7 @@ class CourtyardNetworkConfig:
     """Households in courtyards, courtyards in the community."""
 
     household_size: int = param(3, lo=1, hi=50, doc="members per household (all tied)", source=assumed("a typical urban household; not in the cases"))
-    households_per_courtyard: int = param(20, lo=1, hi=100_000, source=assumed("not in the cases; with n_residents 2000 it gives about 34 courtyards a community, where Jinjiang has about 9 (chengdu.jinjiang_courtyards)"))
+    households_per_courtyard: int = param(70, lo=1, hi=100_000, source=case("chengdu.jinjiang_courtyards", rule="the default 2,000 residents in households of 3 make as many courtyards as a Jinjiang community has (9.4): 2000 / 3 / 9.4, rounded down to tens (10 courtyards)", derive=lambda per_community: int(2000 / 3 / per_community // 10 * 10)))
     ties_within_courtyard: float = param(4.0, lo=0.0, hi=1000.0, doc="mean extra ties to courtyard neighbours", source=assumed("dense ties among courtyard neighbours"))
     ties_between_courtyards: float = param(1.0, lo=0.0, hi=1000.0, doc="mean ties to other courtyards", source=assumed("few ties across courtyards"))
 
@@ -83,7 +83,7 @@ class EdgeListConfig:
 @dataclass
 class NetworkConfig:
     kind: str = param("courtyard", choices=NETWORK_KINDS, source=assumed("households in courtyards, the unit of self-governance in Chengdu (docs/cases.md §Chengdu)"))
-    courtyard_size: int = param(60, lo=1, hi=10_000_000, doc="residents per courtyard for non-courtyard kinds", source=assumed("the courtyard network's 20 households x 3 members"))
+    courtyard_size: int = param(210, lo=1, hi=10_000_000, doc="residents per courtyard for non-courtyard kinds", source=assumed("as in the courtyard network: 70 households x 3 members"))
     courtyard: CourtyardNetworkConfig = param(CourtyardNetworkConfig())
     watts_strogatz: WattsStrogatzConfig = param(WattsStrogatzConfig())
     barabasi_albert: BarabasiAlbertConfig = param(BarabasiAlbertConfig())
@@ -109,9 +109,9 @@ DEFAULT_ISSUE_KINDS = {
 
 @dataclass
 class IssuesConfig:
-    rate: float = param(0.25, lo=0.0, hi=10.0, doc="courtyard issues per step per 1,000 residents (Poisson mean)", source=assumed("the cases give no rate of issues; about one courtyard issue every two weeks at 2,000 residents"))
+    rate: float = param(0.14, lo=0.0, hi=10.0, doc="courtyard issues per step per 1,000 residents (Poisson mean)", source=assumed("the cases give no rate of issues; about one courtyard issue every three to four weeks at 2,000 residents, so a resident's courtyard has an issue about every 34 weeks"))
     community_rate: float = param(0.03, lo=0.0, hi=10.0, doc="community-wide issues per step (Poisson mean)", source=assumed("community-wide issues are rare: one or two a year"))
-    courtyards_touched: int = param(2, lo=1, hi=100_000, doc="courtyards a courtyard-scope issue touches", source=assumed("an issue touches its courtyard and a neighbour"))
+    courtyards_touched: int = param(1, lo=1, hi=100_000, doc="courtyards a courtyard-scope issue touches", source=assumed("an issue concerns its own courtyard (a courtyard of 70 households: its gate, parking, repairs)"))
     max_age: int = param(12, lo=1, hi=100_000, doc="steps an undiscussed issue stays open before cadres decide alone", source=assumed("about three months before cadres decide alone"))
     kinds: dict[str, IssueKindConfig] = field(default_factory=lambda: dict(DEFAULT_ISSUE_KINDS), metadata={"source": assumed("kinds residents raise in the cases (parking, safety and gates, repairs, elderly care); salience and frequency are guesses: the cases give none")})
 

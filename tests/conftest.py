@@ -25,13 +25,15 @@ SIM_EXE = Path(sys.executable).parent / "sim"  # the console script next to the 
 DEFAULT_STAT_SEED = 11
 
 # A small community that still holds meetings on most deliberation days: 300 residents in five
-# courtyards, 10 leaders, and courtyard issues at 5 per 1,000 residents a week (1.5 a week here).
+# courtyards of 20 households, 10 leaders, and courtyard issues at 5 per 1,000 residents a week
+# (1.5 a week here), each touching two courtyards.
 SMALL = {
     "seed": 1,
     "steps": 52,
     "community": {"n_residents": 300},
+    "network": {"courtyard": {"households_per_courtyard": 20}},
     "leaders": {"n_initial": 10},
-    "issues": {"rate": 5.0},
+    "issues": {"rate": 5.0, "courtyards_touched": 2},
 }
 
 

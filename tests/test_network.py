@@ -105,7 +105,8 @@ def test_barabasi_albert_has_hubs():
     degree = np.diff(net.adjacency().indptr)
     assert degree.min() >= 3
     assert degree.max() > 5 * np.median(degree)
-    assert sorted(np.bincount(net.courtyard)) == sorted(np.bincount(np.arange(N) // 60))
+    size = _cfg("barabasi_albert").network.courtyard_size
+    assert sorted(np.bincount(net.courtyard)) == sorted(np.bincount(np.arange(N) // size))
 
 
 def test_same_seed_same_network_different_seed_different_network():
