@@ -308,6 +308,9 @@ def _check_power(exp: ExperimentConfig, lim: Limits) -> None:
     if p.design not in exp.designs:
         raise ConfigError("experiment.power.design", p.design, "allowed: the configured designs: "
                           + ", ".join(exp.designs))
+    if p.design == "saturation":
+        raise ConfigError("experiment.power.design", p.design, "the saturation design has no single number of "
+                          "treated units to vary; allowed: " + ", ".join(k for k in exp.designs if k != "saturation"))
     if p.outcome not in exp.outcomes:
         raise ConfigError("experiment.power.outcome", p.outcome, "allowed: " + ", ".join(exp.outcomes))
     if not p.n_treated:

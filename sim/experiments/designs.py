@@ -16,6 +16,11 @@ exactly the design that was carried out (Gerber & Green 2012, ch. 3).
 ``cluster``    whole sites (street offices) at random; every unit of a chosen site is treated
 ``officials``  officials pick the k most willing units (no randomisation): willingness score
                z(willingness) + pretest_weight * z(pre-test) + noise * N(0, 1)
+``saturation`` two stages (Baird, Bohren, McIntosh & Özler 2018): sites are dealt at random to
+               saturations (``sites`` of them to each of ``saturations``), then in a site of
+               saturation s, round(s n_site) of its units at random; saturation 0 makes pure-
+               control sites, against which direct and spillover effects can be estimated
+               under interference (:mod:`sim.experiments.saturation`)
 =============  ==========================================================================
 
 Periods in the parameters are 1-based (period 1 is the first); ``first`` is 0-based.
@@ -100,6 +105,13 @@ class OfficialsParams:
     start_period: int = param(5, lo=2, doc="first treated period (1-based)", source=assumed("four pre-periods before treatment"))
     pretest_weight: float = param(0.5, doc="weight of the pre-test in the willingness score", source=assumed("officials pick on pre-test and willingness alike"))
     noise: float = param(0.5, lo=0.0, doc="sd of officials' misjudgement of willingness", source=assumed("officials misjudge willingness; not measured"))
+
+
+@dataclass
+class SaturationParams:
+    saturations: list[float] = param([0.0, 0.5], doc="shares of a site's units treated, one per saturation level (0: pure-control sites)", source=assumed("an alternative design; not in the case: half of the street offices treat half their communities, as many pilots as Gulou's 27"))
+    sites: list[int] = param([7, 6], doc="sites (street offices) dealt to each saturation level, in order; they add up to every site", source=assumed("13 street offices: 7 pure-control, 6 half-treated"))
+    start_period: int = param(5, lo=2, doc="first treated period (1-based)", source=assumed("four pre-periods before treatment"))
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -308,7 +320,52 @@ class Officials(Design):
         return first
 
 
-DESIGNS: dict[str, type[Design]] = {d.kind: d for d in (Complete, Stratified, Staggered, Cluster, Officials)}
+class Saturation(Design):
+    kind = "saturation"
+    Params = SaturationParams
+    clustered = True  # sites are assigned their saturation together: cluster SEs by site
+    treated_label = "sites with treated units"
+
+    def saturation_of_sites(self, units: UnitTable, rng: np.random.Generator) -> dict:
+        """Site -> its saturation: the sites in random order, ``sites[j]`` of them to level j."""
+        levels = np.repeat(np.asarray(self.params.saturations, dtype=float), self.params.sites)
+        return dict(zip(rng.permutation(np.unique(units.site)).tolist(), levels.tolist()))
+
+    def assign(self, units, rng):
+        first = np.full(units.n, NEVER)
+        for site, share in self.saturation_of_sites(units, rng).items():
+            members = np.flatnonzero(units.site == site)
+            k = int(np.floor(share * len(members) + 0.5))
+            first[rng.choice(members, size=k, replace=False)] = self.params.start_period - 1
+        return first
+
+    @property
+    def n_treated(self):
+        return sum(k for share, k in zip(self.params.saturations, self.params.sites) if share > 0)
+
+    def check(self, key, lim):
+        p = self.params
+        check_period(f"{key}.start_period", p.start_period, lim)
+        if not p.saturations:
+            raise ConfigError(f"{key}.saturations", [], "needs at least one saturation level")
+        for i, share in enumerate(p.saturations):
+            if not 0.0 <= share <= 1.0:
+                raise ConfigError(f"{key}.saturations[{i}]", share, "must be in [0, 1] (a share of a site's units)")
+        if len(p.sites) != len(p.saturations):
+            raise ConfigError(f"{key}.sites", p.sites,
+                              f"needs one number of sites per saturation level ({len(p.saturations)})")
+        if any(k < 0 for k in p.sites) or sum(p.sites) != lim.n_sites:
+            raise ConfigError(f"{key}.sites", p.sites,
+                              f"must be numbers >= 0 adding up to {lim.sites_key} ({lim.n_sites})")
+        if not any(share == 0 and k > 0 for share, k in zip(p.saturations, p.sites)):
+            raise ConfigError(f"{key}.saturations", p.saturations,
+                              "needs a level 0 with at least one site: the pure controls every effect is read against")
+        if not any(0 < share and k > 0 for share, k in zip(p.saturations, p.sites)):
+            raise ConfigError(f"{key}.saturations", p.saturations, "needs a level above 0 with at least one site")
+
+
+DESIGNS: dict[str, type[Design]] = {d.kind: d for d in (Complete, Stratified, Staggered, Cluster, Officials,
+                                                        Saturation)}
 DESIGN_KINDS = tuple(DESIGNS)
 
 

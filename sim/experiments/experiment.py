@@ -39,12 +39,13 @@ from sim.experiments.power import power_analysis
 from sim.experiments.heterogeneity import community_effects
 from sim.experiments.heterogeneity import fit as heterogeneity_fit
 from sim.experiments.runner import run_arm_groups
+from sim.experiments.saturation import over_draws, saturation_effects
 from sim.experiments.seeds import generator
 from sim.experiments.truth import (OutcomeSource, PotentialOutcomes, operating_characteristics, replicate,
                                    spillover, true_effect, true_event_effects)
 
-OUTPUT_FILES = ("effects.csv", "event_study.csv", "interference.csv", "replications.csv", "power.csv", "mde.csv",
-                "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet", "event_study.png",
+OUTPUT_FILES = ("effects.csv", "event_study.csv", "interference.csv", "saturation.csv", "replications.csv",
+                "power.csv", "mde.csv", "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet", "event_study.png",
                 "estimates_vs_truth.png", "replications.png", "power_curve.png", "heterogeneity.png",
                 "report.html")
 
@@ -107,6 +108,7 @@ class Results:
     heterogeneity: pd.DataFrame | None = None  # each community's true effect and covariates
     heterogeneity_fit: pd.DataFrame | None = None
     interference: pd.DataFrame | None = None  # direct and spillover effects per design and outcome
+    saturation: pd.DataFrame | None = None  # contrasts against pure-control sites (saturation design)
     runs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -218,6 +220,7 @@ def analyse(plan: Plan, source: OutcomeSource, arms: dict[str, Arm]) -> Results:
     results = Results(pd.DataFrame(effects), pd.DataFrame(events), pd.concat(panels, ignore_index=True),
                       pd.DataFrame(means), interference=pd.DataFrame(interference) if interference else None)
     _replications(plan, source, arms, results)
+    _saturation(plan, source, arms, results)
     _power(plan, source, arms, results)
     if exp.kind == "communities":
         own = [o for o in exp.outcomes if o not in RANKS]  # a rank moves with every other community's run
@@ -251,6 +254,24 @@ def _replications(plan: Plan, source: OutcomeSource, arms: dict[str, Arm], resul
         table.insert(0, "design", kind)
         tables.append(table)
     results.operating = pd.concat(tables, ignore_index=True) if tables else None
+
+
+def _saturation(plan: Plan, source: OutcomeSource, arms: dict[str, Arm], results: Results) -> None:
+    """The saturation design's contrasts for its drawn assignment, with their bias and coverage
+    over the re-drawn assignments when ``truth.replications`` > 0 (:mod:`sim.experiments.saturation`)."""
+    arm = arms.get("saturation")
+    if arm is None:
+        return
+    exp, y0 = plan.exp, source.untreated()
+    observed = source.observed(arm.first)
+    rows = [{"outcome": o, **row} for o in exp.outcomes
+            for row in saturation_effects(observed[o], y0[o], arm.first, arm.units.site, arm.ctx, arm.design)]
+    table = pd.DataFrame(rows)
+    if exp.truth.replications > 0 and len(table):
+        draws = over_draws(source, arm.design, arm.units, arm.ctx, exp.outcomes,
+                           generator(plan.seed, "replicate", "saturation_contrasts"), exp.truth.replications)
+        table = table.merge(pd.DataFrame(draws), on=["outcome", "saturation", "group"], how="left")
+    results.saturation = table
 
 
 def _power(plan: Plan, source: OutcomeSource, arms: dict[str, Arm], results: Results) -> None:
@@ -304,6 +325,8 @@ def write_outputs(plan: Plan, results: Results, outdir: Path, seconds: float) ->
         results.events.to_csv(tmp / "event_study.csv", index=False)
         if results.interference is not None:
             results.interference.to_csv(tmp / "interference.csv", index=False)
+        if results.saturation is not None:
+            results.saturation.to_csv(tmp / "saturation.csv", index=False)
         if results.operating is not None:
             results.operating.to_csv(tmp / "replications.csv", index=False)
         if results.power is not None:
