@@ -122,3 +122,20 @@ def test_an_experiment_reports_the_contrasts_with_their_truth():
         spill["spillover_with_treated_neighbours"] - spill["spillover_without"])
     assert (table["pure_controls"] == 4).all() and (table["replications"] == 3).all()
     assert table["coverage_over_draws"].between(0, 1).all()
+
+
+def test_the_report_and_the_files_carry_the_contrasts(tmp_path):
+    from tests.test_experiments_interference import BASE, EXP
+    from sim.experiments.experiment import analyse, simulate, write_outputs
+
+    raw = copy.deepcopy(EXP)
+    raw["designs"] = {"saturation": {"saturations": [0.0, 0.5], "sites": [2, 2], "start_period": 3}}
+    raw["truth"] = {"replications": 0}
+    plan = prepare(BASE, raw)
+    source, arms, _ = simulate(plan)
+    results = analyse(plan, source, arms)
+    summary = write_outputs(plan, results, tmp_path / "out", 1.0)
+    assert "saturation.csv" in summary["files"]
+    written = pd.read_csv(tmp_path / "out" / "saturation.csv")
+    assert len(written) == 4 and "replications" not in written  # no re-draws asked for
+    assert "Saturation design" in (tmp_path / "out" / "report.html").read_text()

@@ -186,6 +186,12 @@ def write_report(outdir: Path, plan, results) -> Path:
                      "difference, which an estimator assuming no interference targets. Its bias against the "
                      "direct effect is the spillover on the controls it compares with.</p>")
         parts.append(_table(results.interference))
+    if results.saturation is not None and len(results.saturation):
+        parts.append("<h2>Saturation design: effects against pure-control street offices</h2><p>For each "
+                     "saturation level, the treated and the untreated of its offices against the offices "
+                     "with nobody treated, on change scores with errors clustered by office; the truth nets "
+                     "out what reaches the pure controls too (the district's training).</p>")
+        parts.append(_table(results.saturation.drop(columns=["contrast"])))
     parts.append("<h2>Event study</h2><p>Group-time effects aggregated by periods since treatment "
                  "(Callaway &amp; Sant'Anna 2021), base period -1, with the true effect by event time.</p>")
     event_study_figure(results.events, outdir / "event_study.png")
