@@ -45,9 +45,9 @@ from sim.experiments.truth import (OutcomeSource, PotentialOutcomes, operating_c
                                    spillover, true_effect, true_event_effects)
 
 OUTPUT_FILES = ("effects.csv", "event_study.csv", "interference.csv", "saturation.csv", "replications.csv",
-                "power.csv", "mde.csv", "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet", "event_study.png",
-                "estimates_vs_truth.png", "replications.png", "power_curve.png", "heterogeneity.png",
-                "report.html")
+                "power.csv", "mde.csv", "effect_heterogeneity.csv", "heterogeneity_fit.csv", "panel.parquet",
+                "event_study.png", "estimates_vs_truth.png", "replications.png", "power_curve.png",
+                "heterogeneity.png", "report.html")
 
 
 @dataclass
