@@ -115,8 +115,7 @@ def stop() -> None:
     p = player.value
     if p is not None:
         p.pause()
-        with asking_for_frame:  # a frame asked for now is drawn by the thread that asked, not by us
-            player.set(None)
+        player.set(None)
 
 
 def restart() -> None:

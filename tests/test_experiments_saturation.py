@@ -39,7 +39,7 @@ def test_each_site_gets_its_saturation_and_the_counts_hold():
             shares.append(0.0 if k == 0 else 1.0 if k == n else 0.5)
         assert shares.count(0.0) == 5 and shares.count(1.0) == 4 and shares.count(0.5) == 4
         seen.add(tuple(shares))
-        level = site_levels(first, units.site, 5, [0.0, 0.5, 1.0])
+        level = site_levels(first >= 0, units.site, [0.0, 0.5, 1.0])
         assert np.array_equal(level, np.repeat(shares, SIZES))
     assert len(seen) > 10  # the sites' saturations are re-drawn
 
@@ -50,7 +50,7 @@ def test_contrasts_equal_a_clustered_regression_and_recover_known_effects():
     rng = np.random.default_rng(4)
     first = design.assign(units, rng)
     n, periods = units.n, 6
-    level = site_levels(first, units.site, periods - 1, [0.0, 0.5])
+    level = site_levels(first >= 0, units.site, [0.0, 0.5])
     treated = first >= 0
     y0 = rng.normal(size=(n, periods)) + rng.normal(size=13)[units.site][:, None]
     effect = np.where(treated, 1.0, np.where(level > 0, 0.3, 0.1))  # direct, spillover, district-wide

@@ -308,14 +308,15 @@ def _check_power(exp: ExperimentConfig, lim: Limits) -> None:
     if p.design not in exp.designs:
         raise ConfigError("experiment.power.design", p.design, "allowed: the configured designs: "
                           + ", ".join(exp.designs))
-    if p.design == "saturation":
-        raise ConfigError("experiment.power.design", p.design, "the saturation design has no single number of "
-                          "treated units to vary; allowed: " + ", ".join(k for k in exp.designs if k != "saturation"))
+    design: Design = exp.designs[p.design]
+    if not design.resizable:
+        sizeable = ", ".join(k for k, d in exp.designs.items() if d.resizable)
+        raise ConfigError("experiment.power.design", p.design,
+                          f"the {p.design} design has no single number of treated units to vary; allowed: {sizeable}")
     if p.outcome not in exp.outcomes:
         raise ConfigError("experiment.power.outcome", p.outcome, "allowed: " + ", ".join(exp.outcomes))
     if not p.n_treated:
         raise ConfigError("experiment.power.n_treated", [], "needs at least one number of treated units")
-    design: Design = exp.designs[p.design]
     for i, k in enumerate(p.n_treated):
         try:
             design.resized(k).check(f"experiment.designs.{p.design}", lim)

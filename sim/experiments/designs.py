@@ -139,6 +139,7 @@ class Design:
     kind: ClassVar[str]
     Params: ClassVar[type]
     clustered: ClassVar[bool] = False  # units of a site are assigned together: cluster SEs by site
+    resizable: ClassVar[bool] = True  # has one number of treated units that a power analysis varies
     treated_label: ClassVar[str] = "treated units"
 
     def __init__(self, params: Any):
@@ -324,7 +325,7 @@ class Saturation(Design):
     kind = "saturation"
     Params = SaturationParams
     clustered = True  # sites are assigned their saturation together: cluster SEs by site
-    treated_label = "sites with treated units"
+    resizable = False  # the treated count follows from the levels and the sites' sizes
 
     def saturation_of_sites(self, units: UnitTable, rng: np.random.Generator) -> dict:
         """Site -> its saturation: the sites in random order, ``sites[j]`` of them to level j."""
@@ -338,10 +339,6 @@ class Saturation(Design):
             k = int(np.floor(share * len(members) + 0.5))
             first[rng.choice(members, size=k, replace=False)] = self.params.start_period - 1
         return first
-
-    @property
-    def n_treated(self):
-        return sum(k for share, k in zip(self.params.saturations, self.params.sites) if share > 0)
 
     def check(self, key, lim):
         p = self.params

@@ -25,15 +25,14 @@ import dataclasses
 import numpy as np
 
 from sim.experiments.designs import Saturation
-from sim.experiments.estimators import Context, Estimate, _regression_effect
+from sim.experiments.estimators import Context, Estimate, _ever_treated, _regression_effect
 
 
-def site_levels(first: np.ndarray, site: np.ndarray, post: int, saturations: list[float]) -> np.ndarray:
+def site_levels(treated: np.ndarray, site: np.ndarray, saturations: list[float]) -> np.ndarray:
     """Each unit's site's saturation level: the configured level nearest to the share of the
-    site's units treated by the post-test (ties to the lower level)."""
-    treated = ((first >= 0) & (first <= post)).astype(float)
+    site's units ``treated`` (ties to the lower level)."""
     codes = np.unique(site, return_inverse=True)[1]
-    share = (np.bincount(codes, weights=treated) / np.bincount(codes))[codes]
+    share = (np.bincount(codes, weights=treated.astype(float)) / np.bincount(codes))[codes]
     levels = np.sort(np.asarray(saturations, dtype=float))
     return levels[np.argmin(np.abs(share[:, None] - levels[None, :]), axis=1)]
 
@@ -42,8 +41,8 @@ def saturation_effects(y: np.ndarray, y0: np.ndarray, first: np.ndarray, site: n
                        design: Saturation) -> list[dict]:
     """One row per saturation level above 0 and group (treated, untreated) that has units: the
     estimate of T(s) or S(s) (module docstring), its interval, and its truth."""
-    treated = (first >= 0) & (first <= ctx.post)
-    level = site_levels(first, site, ctx.post, design.params.saturations)
+    treated = _ever_treated(first, ctx).astype(bool)
+    level = site_levels(treated, site, design.params.saturations)
     pure = level == 0
     change = y[:, ctx.post] - y[:, ctx.baseline]
     effect = y[:, ctx.post] - y0[:, ctx.post]
