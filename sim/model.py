@@ -45,6 +45,7 @@ from sim.network import build_network
 from sim.microdata import draw_residents
 from sim.organisations import update_organisations
 from sim.participation import decide_participation
+from sim.reporters import WeeklyCollector
 from sim.response import Responses, gather_proposals, officials_respond
 from sim.roster import LazyResidents
 from sim.state import ResidentState
@@ -102,7 +103,7 @@ class CommunityModel(LazyResidents, mesa.Model):
         # (e.g. switch to cloud mode, raise facilitation); the config itself stays as it was run
         self.deliberation_rules = dataclasses.replace(cfg.deliberation)
         self.interventions: list[Intervention] = [self._build(name, params) for name, params in cfg.interventions.items()]
-        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
+        self.datacollector = WeeklyCollector(REPORTERS)
 
     def _build(self, name: str, params) -> Intervention:
         intervention = REGISTRY[name](params)

@@ -39,6 +39,7 @@ _G = np.uint64(_GOLDEN)
 _C1, _C2 = np.uint64(_M1), np.uint64(_M2)
 _S11, _S27, _S30, _S31 = (np.uint64(s) for s in (11, 27, 30, 31))
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_FEW = 8  # rows up to which Streams.uniform mixes in Python (faster than numpy's calls for so few)
 
 
 def _mix_int(z: int) -> int:
@@ -48,11 +49,13 @@ def _mix_int(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser on a uint64 array (numpy wraps uint64 arithmetic modulo 2**64)."""
-    z = (z ^ (z >> _S30)) * _C1
-    z = (z ^ (z >> _S27)) * _C2
-    return z ^ (z >> _S31)
+def _mix_in_place(z: np.ndarray) -> None:
+    """SplitMix64 finaliser on a uint64 array, in place (numpy wraps uint64 arithmetic modulo 2**64)."""
+    z ^= z >> _S30
+    z *= _C1
+    z ^= z >> _S27
+    z *= _C2
+    z ^= z >> _S31
 
 
 def _key_int(key: int | str) -> int:
@@ -104,12 +107,28 @@ class Streams:
 
     # -- per resident (or per key) --------------------------------------------------------------
     def uniform(self, site: str, rows: np.ndarray, *keys: int | str) -> np.ndarray:
-        """One uniform in (0, 1) per entry of ``rows`` (resident rows or other integer keys)."""
+        """One uniform in (0, 1) per entry of ``rows`` (resident rows or other integer keys).
+
+        The same numbers two ways: up to :data:`_FEW` rows with Python integers (numpy's cost per
+        call dominates there), more with in-place uint64 arithmetic; (i + 1) G + b is computed as
+        i G + (G + b), equal modulo 2**64.
+        """
         rows = np.asarray(rows)
         if rows.size == 0:
             return np.zeros(0)
-        z = _mix((rows.astype(np.uint64) + np.uint64(1)) * _G + np.uint64(self._base(site, keys)))
-        return ((z >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
+        offset = (self._base(site, keys) + _GOLDEN) & _MASK
+        if rows.size <= _FEW:
+            return np.array([((_mix_int((i * _GOLDEN + offset) & _MASK) >> 11) + 0.5) * _TO_UNIT
+                             for i in rows.ravel().tolist()]).reshape(rows.shape)
+        z = rows.astype(np.uint64)
+        z *= _G
+        z += np.uint64(offset)
+        _mix_in_place(z)
+        z >>= _S11
+        u = z.astype(np.float64)
+        u += 0.5
+        u *= _TO_UNIT
+        return u
 
     def uniform_one(self, site: str, *keys: int | str) -> float:
         """One uniform for one thing (a programme's event, an organisation), named by ``keys``."""

@@ -103,6 +103,24 @@ def test_a_residents_draw_does_not_depend_on_who_else_draws():
     assert not np.array_equal(s.uniform("other", some), everyone[some])
 
 
+def test_uniform_is_the_documented_formula_for_few_and_many_rows():
+    """u = (mix(b + (i + 1) G) >> 11 + 1/2) / 2**53 (module docstring), with Python integers, for
+    row counts on both sides of the small-count path, negative and large keys, and 2-D rows."""
+    from sim.streams import _FEW, _GOLDEN, _MASK, _mix_int
+
+    s = Streams(11, clock=lambda: 4)
+    rng = np.random.default_rng(0)
+    for n in (1, 2, _FEW - 1, _FEW, _FEW + 1, 64, 3000):
+        rows = rng.integers(-2**40, 2**62, n)
+        base = s._base("site", ("key", 3))
+        expected = [((_mix_int((base + ((i + 1) & _MASK) * _GOLDEN) & _MASK) >> 11) + 0.5) / 2**53 for i in rows.tolist()]
+        got = s.uniform("site", rows, "key", 3)
+        assert got.dtype == np.float64 and got.tolist() == expected
+    grid = np.arange(12).reshape(3, 4)
+    np.testing.assert_array_equal(s.uniform("site", grid), s.uniform("site", grid.ravel()).reshape(3, 4))
+    np.testing.assert_array_equal(s.uniform("site", grid[:1, :2]), s.uniform("site", np.arange(2)).reshape(1, 2))
+
+
 def test_streams_differ_by_seed_step_site_and_key():
     step = [1]
     a = Streams(1, clock=lambda: step[0])

@@ -71,3 +71,21 @@ def test_participation_rate_is_the_share_attending_each_step(make_model):
         rates.append(len(model.attendees) / model.state.n)
     np.testing.assert_allclose(model.timeseries()["participation_rate"], rates)
     assert max(rates) > 0
+
+
+def test_the_weekly_collector_keeps_mesas_table_for_reporters_that_return_numbers(make_model):
+    """Every weekly reporter returns a number (what lets WeeklyCollector skip Mesa's copies), and
+    the table equals the one Mesa's own DataCollector collects from the same weeks."""
+    import mesa
+
+    model = make_model(interventions={"deliberation_council": {}, "mode_choice": {}})
+    mesas = mesa.DataCollector(model_reporters=REPORTERS)
+    for _ in range(30):
+        model.step()
+        mesas.collect(model)
+        for name, reporter in REPORTERS.items():
+            value = reporter(model)
+            assert isinstance(value, (int, float, bool, np.integer, np.floating)), (name, type(value))
+    ours = model.datacollector.get_model_vars_dataframe()
+    assert ours.equals(mesas.get_model_vars_dataframe()) and len(ours) == 30
+    assert model.datacollector._collection_steps == mesas._collection_steps
