@@ -9,6 +9,7 @@ stops the run before anything is simulated or written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -83,28 +84,24 @@ def _describe(meta: Mapping, typ: Any) -> str:
 
 
 def _check_scalar(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
-    allowed = _describe(meta, typ)
     if typ is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(key, value, allowed)
-        return value
-    if typ is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(key, value, allowed)
+        ok = isinstance(value, bool)
+    elif typ is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
     elif typ is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ConfigError(key, value, allowed)
-        value = float(value)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        value = float(value) if ok else value
     elif typ is str:
-        if not isinstance(value, str):
-            raise ConfigError(key, value, allowed)
-    if meta.get("choices") and value not in meta["choices"]:
-        raise ConfigError(key, value, allowed)
-    lo, hi = meta.get("lo"), meta.get("hi")
-    if lo is not None and (value < lo or (meta.get("lo_open") and value == lo)):
-        raise ConfigError(key, value, allowed)
-    if hi is not None and value > hi:
-        raise ConfigError(key, value, allowed)
+        ok = isinstance(value, str)
+    else:
+        ok = True
+    if ok and typ is not bool:
+        lo, hi = meta.get("lo"), meta.get("hi")
+        ok = (not meta.get("choices") or value in meta["choices"]) \
+            and (lo is None or (value > lo if meta.get("lo_open") else value >= lo)) \
+            and (hi is None or value <= hi)
+    if not ok:  # the message is built only for a refusal
+        raise ConfigError(key, value, _describe(meta, typ))
     return value
 
 
@@ -138,13 +135,19 @@ def _check(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
     return _check_scalar(key, value, typ, meta)
 
 
+@functools.cache
+def _fields_and_hints(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+    """A dataclass's fields by name and their resolved types, computed once per class
+    (``typing.get_type_hints`` evaluates every annotation again on each call)."""
+    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
+
+
 def build[T](cls: type[T], data: Mapping | None, prefix: str = "") -> T:
     """Validate ``data`` against dataclass ``cls`` and return an instance; missing keys take defaults."""
     data = {} if data is None else data
     if not isinstance(data, Mapping):
         raise ConfigError(prefix or "config", data, "must be a mapping")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields, hints = _fields_and_hints(cls)
     for key in data:
         if key not in fields:
             raise ConfigError(f"{prefix}.{key}" if prefix else key, data[key],
