@@ -17,8 +17,9 @@ Figures are wall-clock seconds (``time.perf_counter``), Python imports excluded:
 * ``seconds_analysis``: estimators, randomization inference, re-drawn assignments, power;
 * ``seconds_report``: figures and report.html;
 * ``machine_reference_seconds``: a fixed pure-Python loop (best of 3), timed before and after. This
-  virtual machine's speed drifts by half from minute to minute, and not always as "steal" in
-  ``top``: compare figures only between runs whose reference is alike.
+  virtual machine's speed drifts by up to half from minute to minute, not always shown as "steal"
+  in ``top``; a slow reference flags a slow moment, roughly (it times one core's Python, not two
+  busy cores sharing memory), so it does not correct the figures.
 
 Target for gulou with every community in every arm (``experiment.truth.potential_outcomes=all``):
 ``seconds`` <= 40 on a 2-core machine.
