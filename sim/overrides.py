@@ -19,12 +19,11 @@ built-in defaults. The rules (README, "Bad input"):
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.schema import ConfigError
+from sim.schema import ConfigError, fields_and_hints, unwrap_optional
 
 SECTION, MAPPING, ENTRY, VALUE, OPTIONAL = "section", "mapping", "entry", "value", "optional"
 GROUPS = ("scenario", "interventions", "experiment")  # config groups of sim/conf/config.yaml
@@ -36,13 +35,6 @@ def _roots() -> dict[str, Any]:
     from sim.sweep.settings import SweepSettings
 
     return {"": ModelConfig, "sweep": SweepSettings, "experiment": ExperimentConfig}
-
-
-def _unwrap(typ: Any) -> tuple[Any, bool]:
-    if typing.get_origin(typ) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(typ) if a is not type(None)]
-        return inner[0], True
-    return typ, False
 
 
 def kind_of(key: str) -> str | None:
@@ -70,10 +62,10 @@ def kind_of(key: str) -> str | None:
             continue
         if not dataclasses.is_dataclass(cls):
             return None
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        fields, hints = fields_and_hints(cls)
         if part not in fields:
             return None
-        typ, optional = _unwrap(typing.get_type_hints(cls)[part])
+        typ, optional = unwrap_optional(hints[part])
         if typing.get_origin(typ) is dict:
             if last:
                 return MAPPING

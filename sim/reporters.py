@@ -93,16 +93,22 @@ def current_community_rung(model) -> int:
     return community_rung(model.decisions, model.steps, model.config.ladder.window)
 
 
+def _resident_mean(values: np.ndarray) -> float:
+    """The mean over residents, computed as numpy's mean computes it (its sum over n), without the
+    overhead of numpy's mean call."""
+    return float(values.sum()) / len(values)
+
+
 def mean_efficacy(model) -> float:
-    return float(model.state.efficacy.sum()) / model.state.n  # numpy's mean: the same sum over n
+    return _resident_mean(model.state.efficacy)
 
 
 def mean_trust(model) -> float:
-    return float(model.state.trust.sum()) / model.state.n  # numpy's mean: the same sum over n
+    return _resident_mean(model.state.trust)
 
 
 def mean_satisfaction(model) -> float:
-    return float(model.state.satisfaction.sum()) / model.state.n  # numpy's mean: the same sum over n
+    return _resident_mean(model.state.satisfaction)
 
 
 def organisations_with(model, purpose: Purpose) -> int:

@@ -106,12 +106,10 @@ def _check_scalar(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
 
 
 def _check(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
+    inner, optional = unwrap_optional(typ)
+    if optional:
+        return None if value is None else _check(key, value, inner, meta)
     origin = typing.get_origin(typ)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(typ) if a is not type(None)]
-        if value is None:
-            return None
-        return _check(key, value, inner[0], meta)
     if dataclasses.is_dataclass(typ):
         if value is None:  # `section=null` would silently reset every key of the section
             raise ConfigError(key, None, "a section cannot be null; set its keys instead "
@@ -136,10 +134,17 @@ def _check(key: str, value: Any, typ: Any, meta: Mapping) -> Any:
 
 
 @functools.cache
-def _fields_and_hints(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
+def fields_and_hints(cls: type) -> tuple[dict[str, dataclasses.Field], dict[str, Any]]:
     """A dataclass's fields by name and their resolved types, computed once per class
-    (``typing.get_type_hints`` evaluates every annotation again on each call)."""
+    (``typing.get_type_hints`` evaluates every annotation again on each call). Read-only: shared."""
     return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
+
+
+def unwrap_optional(typ: Any) -> tuple[Any, bool]:
+    """``X | None`` -> (X, True); any other type -> (itself, False)."""
+    if typing.get_origin(typ) in (typing.Union, types.UnionType):
+        return next(a for a in typing.get_args(typ) if a is not type(None)), True
+    return typ, False
 
 
 def build[T](cls: type[T], data: Mapping | None, prefix: str = "") -> T:
@@ -147,7 +152,7 @@ def build[T](cls: type[T], data: Mapping | None, prefix: str = "") -> T:
     data = {} if data is None else data
     if not isinstance(data, Mapping):
         raise ConfigError(prefix or "config", data, "must be a mapping")
-    fields, hints = _fields_and_hints(cls)
+    fields, hints = fields_and_hints(cls)
     for key in data:
         if key not in fields:
             raise ConfigError(f"{prefix}.{key}" if prefix else key, data[key],

@@ -37,6 +37,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from sim.schema import fields_and_hints
+
 CONF = Path(str(files(__name__)))  # the folder of this package: config.yaml, sim.yaml and the groups
 USER_SCENARIOS = "scenarios"  # the user's own scenario folder, relative to the working folder
 USER_PROVIDER = "./scenarios"
@@ -65,7 +67,7 @@ def without_named_entries(obj: object) -> dict:
     entries into the default ones, where a preset's own set must replace them; the validator fills
     in the defaults of a mapping a preset leaves out."""
     out = {}
-    hints = typing.get_type_hints(type(obj))
+    _, hints = fields_and_hints(type(obj))
     for f in fields(obj):
         value = getattr(obj, f.name)
         if typing.get_origin(hints[f.name]) is dict:

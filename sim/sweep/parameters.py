@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sim.config import ModelConfig
-from sim.schema import ConfigError
+from sim.schema import ConfigError, fields_and_hints, unwrap_optional
 
 NOT_POINT_KEYS = ("seed", "sweep", "hydra")  # overrides that do not define a parameter point
 
@@ -64,13 +63,6 @@ def with_values(raw: Mapping, values: Mapping[str, Any]) -> dict:
     return out
 
 
-def _unwrap_optional(typ: Any) -> Any:
-    if typing.get_origin(typ) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(typ) if a is not type(None)]
-        return inner[0]
-    return typ
-
-
 def parameter_range(name: str) -> ParameterRange:
     """Type and allowed range of a numeric parameter, from the dataclasses of :mod:`sim.config`
     (programme parameters ``interventions.<name>.<key>`` from the programme's ``Params``)."""
@@ -84,11 +76,11 @@ def parameter_range(name: str) -> ParameterRange:
         part = parts[i]
         if not dataclasses.is_dataclass(cls):
             raise ConfigError(name, None, "unknown parameter")
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        fields, hints = fields_and_hints(cls)
         if part not in fields:
             raise ConfigError(name, None, f"unknown parameter; known keys under "
                               f"{'.'.join(parts[:i]) or 'the config'}: {', '.join(fields)}")
-        typ = _unwrap_optional(typing.get_type_hints(cls)[part])
+        typ, _ = unwrap_optional(hints[part])
         meta = fields[part].metadata
         if part == "interventions" and cls is ModelConfig:
             if i + 1 >= len(parts) or parts[i + 1] not in REGISTRY:
